@@ -1,0 +1,120 @@
+"""Atomic, deterministic writes and content-hash caching shared by every stage.
+
+Each stage reads files and writes files. Writes go to a temporary file in the same folder
+and are renamed into place, so an interrupted run never leaves a half-written output.
+JSON is written with sorted keys and no timestamps so that the same input gives the same
+bytes. A stage records the hash of its inputs and settings in ``<stage dir>/.stamp.json``;
+when the hash is unchanged the stage is skipped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that readers see either the old file or the whole new one."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def dumps(obj: Any) -> str:
+    """Deterministic JSON: sorted keys, UTF-8 kept readable, no trailing spaces."""
+    return json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(", ", ": "))
+
+
+def write_json(path: Path, obj: Any) -> None:
+    atomic_write_text(path, json.dumps(obj, ensure_ascii=False, sort_keys=True, indent=2) + "\n")
+
+
+def write_jsonl(path: Path, records: Iterable[Mapping[str, Any]]) -> int:
+    """Write one JSON object per line; returns the number of records."""
+    lines = [dumps(dict(r)) for r in records]
+    atomic_write_text(path, "".join(line + "\n" for line in lines))
+    return len(lines)
+
+
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    from unreported.errors import UnreportedError
+
+    path = Path(path)
+    if not path.is_file():
+        raise UnreportedError("file not found", path=path)
+    records = []
+    with path.open(encoding="utf-8") as fh:
+        for lineno, line in enumerate(fh, start=1):
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise UnreportedError(f"invalid JSON ({exc.msg})", path=path, line=lineno) from None
+            if not isinstance(obj, dict):
+                raise UnreportedError("each line must be a JSON object", path=path, line=lineno)
+            records.append(obj)
+    return records
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with Path(path).open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def fingerprint(files: Iterable[Path] = (), settings: Any = None) -> str:
+    """One hash over the contents of ``files`` (by name and bytes) and JSON-able ``settings``."""
+    h = hashlib.sha256()
+    for f in sorted(Path(p) for p in files):
+        h.update(str(f.name).encode("utf-8") + b"\0")
+        h.update(sha256_file(f).encode("ascii") + b"\0")
+    h.update(dumps(settings).encode("utf-8"))
+    return h.hexdigest()
+
+
+class Stamp:
+    """The record of the inputs a stage's outputs were made from (``.stamp.json`` in its folder)."""
+
+    def __init__(self, stage_dir: Path) -> None:
+        self.path = Path(stage_dir) / ".stamp.json"
+
+    def read(self) -> dict[str, Any]:
+        try:
+            return json.loads(self.path.read_text(encoding="utf-8"))
+        except (FileNotFoundError, json.JSONDecodeError):
+            return {}
+
+    def is_fresh(self, key: str, outputs: Iterable[Path] = ()) -> bool:
+        """True when the last run had the same input hash and all its outputs still exist."""
+        return self.read().get("key") == key and all(Path(p).exists() for p in outputs)
+
+    def write(self, key: str, **extra: Any) -> None:
+        write_json(self.path, {"key": key, **extra})
