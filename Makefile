@@ -36,8 +36,10 @@ run: setup
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# JupyterLab on the notebooks, with the project's kernel (`unreported`, registered by setup);
+# the study file is exported so that the CLI in Lab's terminal uses the same study.
 lab: setup
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+	UNREPORTED_STUDY=$(abspath $(STUDY)) $(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --notebook-dir=notebooks
 
 # Regenerate the lock after changing dependencies in pyproject.toml (needs the package
 # registry). torch keeps its plain pin so conda and pip users get the same release.

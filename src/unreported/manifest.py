@@ -11,7 +11,7 @@ import csv
 import datetime as dt
 import io
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -19,6 +19,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from unreported.config import RESPONDENT_GROUPS
 from unreported.errors import CorpusError
 
+#: Transcript formats the corpus reader supports (``unreported.corpus`` reads them).
+SUPPORTED_SUFFIXES = (".txt", ".docx", ".vtt", ".srt")
 COLUMNS = ("id", "file", "kind", "respondent_group", "language", "region", "date", "consent")
 _TRUE = {"yes", "y", "true", "1", "да", "ооба"}
 _FALSE = {"no", "n", "false", "0", "нет", "жок", ""}
@@ -88,7 +90,10 @@ def load_manifest(path: Path, *, check_files: bool = True) -> Manifest:
         raise CorpusError(f"manifest is not UTF-8 (invalid byte at offset {exc.start}); save it as UTF-8 CSV", path=path) from None
     if not text.strip():
         raise CorpusError("manifest is empty", path=path)
-    reader = csv.DictReader(io.StringIO(text))
+    first_line = text.lstrip("\ufeff").split("\n", 1)[0]
+    # Excel in Russian and Kyrgyz locales saves "CSV" with semicolons.
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
     header = [h.strip() for h in (reader.fieldnames or [])]
     missing = [c for c in COLUMNS if c not in header]
     if missing:
@@ -116,6 +121,16 @@ def load_manifest(path: Path, *, check_files: bool = True) -> Manifest:
                 msg = err["msg"].removeprefix("Value error, ")
                 problems.append(f"row {rowno}, column {field}: {msg}")
             continue
+        rel = PurePosixPath(entry.file.replace("\\", "/"))
+        if rel.is_absolute() or ".." in rel.parts:
+            problems.append(f"row {rowno}, column file: {entry.file!r} must be a path inside the corpus folder")
+            continue
+        if rel.suffix.lower() not in SUPPORTED_SUFFIXES:
+            problems.append(
+                f"row {rowno}, column file: unsupported file type {rel.suffix or '(none)'!r}; "
+                f"use one of {', '.join(SUPPORTED_SUFFIXES)}"
+            )
+        entry = entry.model_copy(update={"file": str(rel)})
         if entry.id in seen_ids:
             problems.append(f"row {rowno}: duplicate id {entry.id!r} (first at row {seen_ids[entry.id]})")
         seen_ids.setdefault(entry.id, rowno)
@@ -127,8 +142,6 @@ def load_manifest(path: Path, *, check_files: bool = True) -> Manifest:
         entries.append(entry)
 
     if check_files:
-        from unreported.corpus import SUPPORTED_SUFFIXES
-
         listed = {str(Path(f)) for f in seen_files}
         for f in sorted(path.parent.rglob("*")):
             rel = f.relative_to(path.parent)

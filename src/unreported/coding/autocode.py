@@ -1,0 +1,221 @@
+"""The auto-coder: lexicon, embedding similarity and (where human codes exist) a supervised
+model combined into one score per unit and factor, with the sentence that triggered it.
+
+Two modes:
+* **rules** (no human-coded units yet): score = 1 − (1 − lexicon)(1 − embedding), where the
+  lexicon part is 1 − 0.5^(distinct patterns matched) and the embedding part rescales the best
+  sentence's similarity to the factor's prototypes from [SIM_FLOOR, SIM_CEIL] to [0, 1]. The default
+  threshold 0.5 means: one unnegated pattern, or a sentence at least halfway up that range.
+* **supervised** (human-coded units exist): the classifier's probability; the lexicon and
+  embedding scores enter it as features.
+Per-factor thresholds are calibrated on out-of-fold scores (grouped by transcript) by maximising
+Cohen's κ, and written with their curves to ``calibration.json``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+
+import numpy as np
+from scipy import sparse
+
+from unreported.coding.classifier import (
+    Features,
+    SupervisedModel,
+    choose_thresholds,
+    kappa,
+    nested_cv,
+    supervised_score_fn,
+)
+from unreported.coding.embedding import EmbeddingScorer
+from unreported.coding.lexicon import Lexicon, LexiconResult
+
+SIM_FLOOR = 0.30
+SIM_CEIL = 0.80
+DEFAULT_THRESHOLD = 0.5
+EVIDENCE_MAX = 400
+
+
+def _clip_evidence(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= EVIDENCE_MAX else text[: EVIDENCE_MAX - 1].rstrip() + "…"
+
+
+class Scored:
+    """Features plus what is needed to show evidence (lexicon hits, best sentences)."""
+
+    def __init__(self, features: Features, lex: list[LexiconResult], best: list[list[tuple[int, int]]]) -> None:
+        self.features = features
+        self.lex = lex
+        self.best = best
+
+
+class AutoCoder:
+    """Scores units against the codebook and assigns codes above per-factor thresholds."""
+
+    def __init__(self, codebook, *, lexicon: Lexicon | None = None, scorer: EmbeddingScorer | None = None) -> None:
+        self.codebook = codebook
+        self.codes = codebook.codes
+        self.lexicon = lexicon or Lexicon.from_codebook(codebook)
+        self.scorer = scorer or EmbeddingScorer(codebook)
+        self.model: SupervisedModel | None = None
+        self.thresholds = [DEFAULT_THRESHOLD] * len(self.codes)
+        self.pattern_index = {
+            (f, lang, p.raw): i
+            for i, (f, lang, p) in enumerate(
+                (f, lang, p) for f, by_lang in self.lexicon.patterns.items() for lang, ps in by_lang.items() for p in ps
+            )
+        }
+
+    # --- scoring --------------------------------------------------------------------------
+    def featurize(self, ids: Sequence[str], texts: Sequence[str], langs: Sequence[str], progress=None) -> Scored:
+        n, k = len(texts), len(self.codes)
+        lex: list[LexiconResult | None] = [None] * n
+        best: list[list[tuple[int, int]] | None] = [None] * n
+        sims = np.zeros((n, k), dtype=np.float32)
+        means = np.zeros((n, self.scorer.encoder.dim), dtype=np.float32)
+        by_lang: dict[str, list[int]] = defaultdict(list)
+        for i, lang in enumerate(langs):
+            by_lang[lang or "en"].append(i)
+        for lang in sorted(by_lang):
+            idx = by_lang[lang]
+            for start in range(0, len(idx), 64):
+                chunk = idx[start : start + 64]
+                sub = [texts[i] for i in chunk]
+                for i, r in zip(chunk, self.lexicon.match_many(sub, lang)):
+                    lex[i] = r
+                s, m, b = self.scorer.score_many(sub, lang)
+                sims[chunk], means[chunk] = s, m
+                for i, bb in zip(chunk, b):
+                    best[i] = bb
+                if progress is not None:
+                    progress(len(chunk))
+        counts = np.array([[r.count(c) for c in self.codes] for r in lex], dtype=float).reshape(n, k)
+        rows, cols = [], []
+        for i, r in enumerate(lex):
+            for f, hits in r.hits.items():
+                for h in hits:
+                    if not h.negated:
+                        j = self.pattern_index.get((f, langs[i] or "en", h.pattern))
+                        if j is None:
+                            j = self.pattern_index.get((f, "en", h.pattern))
+                        if j is not None:
+                            rows.append(i)
+                            cols.append(j)
+        pat = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, len(self.pattern_index)))
+        pat.data[:] = 1.0
+        feats = Features(list(ids), list(texts), [lang or "en" for lang in langs], counts, pat, sims, means)
+        return Scored(feats, lex, best)
+
+    @staticmethod
+    def rule_scores(f: Features) -> np.ndarray:
+        lexs = 1.0 - 0.5 ** f.lex_counts
+        emb = np.clip((f.emb_sims - SIM_FLOOR) / (SIM_CEIL - SIM_FLOOR), 0.0, 1.0)
+        return 1.0 - (1.0 - lexs) * (1.0 - emb)
+
+    def scores(self, scored: Scored) -> np.ndarray:
+        if self.model is not None:
+            return self.model.predict_proba(scored.features)
+        return self.rule_scores(scored.features)
+
+    @property
+    def mode(self) -> str:
+        return "supervised" if self.model is not None else "rules"
+
+    # --- assigning ------------------------------------------------------------------------
+    def evidence(self, scored: Scored, i: int, k: int) -> tuple[str, str]:
+        """(evidence sentence, where it came from): the lexicon's sentence, else the embedding's."""
+        text = scored.features.texts[i]
+        ev = scored.lex[i].evidence(self.codes[k], text)
+        if ev:
+            return _clip_evidence(ev), "lexicon"
+        s, e = scored.best[i][k]
+        return _clip_evidence(text[s:e]), "embedding"
+
+    def assign(self, scored: Scored, scores: np.ndarray | None = None, decisions: np.ndarray | None = None) -> list[list[dict]]:
+        """Per unit, the codes at or above threshold: ``{"code", "score", "evidence", "method"}``.
+
+        ``decisions`` overrides the thresholds (the stage passes out-of-fold decisions)."""
+        scores = self.scores(scored) if scores is None else scores
+        decisions = scores >= np.array(self.thresholds) if decisions is None else decisions
+        out = []
+        for i in range(scores.shape[0]):
+            codes = []
+            for k, code in enumerate(self.codes):
+                if decisions[i, k]:
+                    ev, source = self.evidence(scored, i, k)
+                    method = "supervised" if self.model is not None else source
+                    codes.append({"code": code, "score": round(float(scores[i, k]), 4), "evidence": ev, "method": method})
+            out.append(codes)
+        return out
+
+    # --- training -------------------------------------------------------------------------
+    def train(self, scored: Scored, Y: np.ndarray, groups: Sequence[str], *, turns: Sequence[str] | None = None, seed: int = 0, n_splits: int = 5, progress=None) -> dict:
+        """Cross-validate every method, then fit the supervised model on all units.
+
+        Returns the calibration record (thresholds, κ curves, κ per method, factor and language).
+        """
+        f = scored.features
+        turns = list(turns) if turns is not None else list(f.ids)
+        report: dict = {"codes": self.codes, "n_units": int(len(f.ids)), "n_transcripts": len(set(groups)), "grouped_by": "transcript"}
+        methods = {
+            "lexicon": lambda tr, y, te: 1.0 - 0.5 ** te.lex_counts,
+            "embedding": lambda tr, y, te: np.clip((te.emb_sims - SIM_FLOOR) / (SIM_CEIL - SIM_FLOOR), 0.0, 1.0),
+            "rules": lambda tr, y, te: self.rule_scores(te),
+            "supervised": supervised_score_fn(self.codes, seed),
+        }
+        results = {}
+        for name, fn in methods.items():
+            cv = nested_cv(f, Y, list(groups), fn, n_splits=n_splits, progress=progress if name == "supervised" else None)
+            results[name] = cv
+            report.setdefault("methods", {})[name] = agreement(Y, cv.oof_pred, f.langs, turns, self.codes)
+        sup = results["supervised"]
+        report["folds"] = sup.n_folds
+        th, curves = choose_thresholds(_by_turn(sup.oof_scores, turns)[0], _by_turn(Y, turns)[0])
+        self.thresholds = th
+        self.model = SupervisedModel(self.codes, seed=seed).fit(f, Y)
+        report["mode"] = "supervised"
+        report["thresholds"] = dict(zip(self.codes, th))
+        report["fold_thresholds"] = [dict(zip(self.codes, t)) for t in sup.fold_thresholds]
+        report["curves"] = {c: [[t, round(k, 4)] for t, k in curve] for c, curve in zip(self.codes, curves)}
+        report["oof"] = {
+            "ids": list(f.ids),
+            "scores": np.round(sup.oof_scores, 4).tolist(),
+            "pred": sup.oof_pred.tolist(),
+        }
+        return report
+
+
+def _by_turn(M: np.ndarray, turns: Sequence[str]) -> tuple[np.ndarray, list[str]]:
+    """Aggregate unit rows to turns (max): gold is coded per turn, units may be parts of one."""
+    order = list(dict.fromkeys(turns))
+    pos = {t: i for i, t in enumerate(order)}
+    out = np.full((len(order), M.shape[1]), -np.inf)
+    for r, t in enumerate(turns):
+        out[pos[t]] = np.maximum(out[pos[t]], M[r])
+    return out, order
+
+
+def agreement(Y: np.ndarray, P: np.ndarray, langs: Sequence[str], turns: Sequence[str], codes: Sequence[str]) -> dict:
+    """Cohen's κ per factor and macro, overall and per language, at the turn level."""
+    Yt, order = _by_turn(Y.astype(float), turns)
+    Pt, _ = _by_turn(P.astype(float), turns)
+    lang_of = {}
+    for t, lang in zip(turns, langs):
+        lang_of.setdefault(t, lang)
+    tl = np.array([lang_of[t] for t in order])
+
+    def block(mask: np.ndarray) -> dict:
+        per = {c: round(kappa(Yt[mask, k], Pt[mask, k]), 4) for k, c in enumerate(codes)}
+        return {
+            "n_turns": int(mask.sum()),
+            "kappa": per,
+            "macro_kappa": round(float(np.mean(list(per.values()))), 4),
+            "positives": {c: int(Yt[mask, k].sum()) for k, c in enumerate(codes)},
+        }
+
+    out = {"all": block(np.ones(len(order), dtype=bool))}
+    for lang in sorted(set(tl)):
+        out[lang] = block(tl == lang)
+    return out

@@ -1,0 +1,174 @@
+"""The supervised part of the auto-coder: one logistic regression per factor, trained on
+human-coded units and scored only by cross-validation grouped by transcript.
+
+Why grouped: turns of one interview share a speaker, a story and phrasings; a split that puts
+one transcript on both sides measures memory, not coding. Thresholds are part of the model, so
+the reported κ comes from nested cross-validation: each outer fold's thresholds are chosen on
+out-of-fold scores of its own training transcripts only.
+
+Features: word and character n-gram TF-IDF (character n-grams carry Russian and Kyrgyz
+morphology without a lemmatiser), the codebook's lexicon hits (per pattern and per factor),
+the embedding similarities to each factor and the mean sentence embedding.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy import sparse
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import cohen_kappa_score
+from sklearn.model_selection import GroupKFold
+
+THRESHOLD_GRID = tuple(round(x, 2) for x in np.arange(0.10, 0.91, 0.05))
+
+
+@dataclass
+class Features:
+    """Everything the scorers computed for a list of units (rows aligned with ``ids``)."""
+
+    ids: list[str]
+    texts: list[str]
+    langs: list[str]
+    lex_counts: np.ndarray  # n × k, distinct non-negated pattern hits per factor
+    lex_patterns: sparse.csr_matrix  # n × p, 1 where a pattern matched (not negated)
+    emb_sims: np.ndarray  # n × k
+    emb_means: np.ndarray  # n × d
+    extra: dict = field(default_factory=dict)
+
+    def take(self, idx: Sequence[int]) -> Features:
+        idx = np.asarray(idx, dtype=int)
+        return Features(
+            ids=[self.ids[i] for i in idx],
+            texts=[self.texts[i] for i in idx],
+            langs=[self.langs[i] for i in idx],
+            lex_counts=self.lex_counts[idx],
+            lex_patterns=self.lex_patterns[idx],
+            emb_sims=self.emb_sims[idx],
+            emb_means=self.emb_means[idx],
+        )
+
+
+class SupervisedModel:
+    """Per-factor logistic regressions over text n-grams, lexicon and embedding features."""
+
+    def __init__(self, codes: Sequence[str], *, seed: int = 0, C: float = 4.0) -> None:
+        self.codes = list(codes)
+        self.seed = seed
+        self.C = C
+        self.models: list[LogisticRegression | float] = []
+
+    def _vectorizers(self) -> tuple[TfidfVectorizer, TfidfVectorizer]:
+        word = TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True, lowercase=True, token_pattern=r"(?u)\b\w+\b")
+        char = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, lowercase=True, max_features=60000)
+        return word, char
+
+    def _design(self, f: Features, fit: bool) -> sparse.csr_matrix:
+        if fit:
+            self.word, self.char = self._vectorizers()
+            W = self.word.fit_transform(f.texts)
+            Ch = self.char.fit_transform(f.texts)
+            for v in (self.word, self.char):  # keeps the pickled model free of hash-ordered sets
+                if hasattr(v, "stop_words_"):
+                    v.stop_words_ = None
+        else:
+            W = self.word.transform(f.texts)
+            Ch = self.char.transform(f.texts)
+        dense = np.hstack([np.minimum(f.lex_counts, 3) / 3.0, f.emb_sims * 2.0, f.emb_means])
+        return sparse.hstack([W, Ch, f.lex_patterns, sparse.csr_matrix(dense)]).tocsr()
+
+    def fit(self, f: Features, Y: np.ndarray) -> SupervisedModel:
+        X = self._design(f, fit=True)
+        self.models = []
+        for k in range(len(self.codes)):
+            y = Y[:, k]
+            if y.min() == y.max():  # a factor never (or always) coded here: a constant
+                self.models.append(float(y[0]))
+                continue
+            m = LogisticRegression(C=self.C, class_weight="balanced", solver="liblinear", max_iter=2000, random_state=self.seed)
+            m.fit(X, y)
+            self.models.append(m)
+        return self
+
+    def predict_proba(self, f: Features) -> np.ndarray:
+        X = self._design(f, fit=False)
+        out = np.zeros((X.shape[0], len(self.codes)))
+        for k, m in enumerate(self.models):
+            out[:, k] = m if isinstance(m, float) else m.predict_proba(X)[:, 1]
+        return out
+
+
+def kappa(y_true: np.ndarray, y_pred: np.ndarray) -> float:
+    """Cohen's κ for one binary code; 1.0 when both coders agree on a constant, else 0 if undefined."""
+    y_true, y_pred = np.asarray(y_true).astype(int), np.asarray(y_pred).astype(int)
+    if y_true.min() == y_true.max() == y_pred.min() == y_pred.max():
+        return 1.0
+    k = cohen_kappa_score(y_true, y_pred)
+    return 0.0 if np.isnan(k) else float(k)
+
+
+def choose_thresholds(scores: np.ndarray, Y: np.ndarray, grid: Sequence[float] = THRESHOLD_GRID) -> tuple[list[float], list[list[tuple[float, float]]]]:
+    """Per factor, the threshold with the highest κ (ties: nearest 0.5); also the κ curve."""
+    thresholds, curves = [], []
+    for k in range(Y.shape[1]):
+        curve = [(float(t), kappa(Y[:, k], scores[:, k] >= t)) for t in grid]
+        best = max(curve, key=lambda tk: (round(tk[1], 6), -abs(tk[0] - 0.5)))
+        thresholds.append(best[0])
+        curves.append(curve)
+    return thresholds, curves
+
+
+def grouped_folds(groups: Sequence[str], n_splits: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    uniq = sorted(set(groups))
+    n = min(n_splits, len(uniq))
+    if n < 2:
+        raise ValueError("cross-validation needs human-coded units from at least two transcripts")
+    # deterministic: transcripts dealt round-robin in sorted order
+    fold_of = {g: i % n for i, g in enumerate(uniq)}
+    folds = []
+    g = np.array([fold_of[x] for x in groups])
+    for i in range(n):
+        folds.append((np.where(g != i)[0], np.where(g == i)[0]))
+    return folds
+
+
+ScoreFn = Callable[[Features, np.ndarray, Features], np.ndarray]
+
+
+def supervised_score_fn(codes: Sequence[str], seed: int) -> ScoreFn:
+    def fn(train: Features, Y: np.ndarray, test: Features) -> np.ndarray:
+        return SupervisedModel(codes, seed=seed).fit(train, Y).predict_proba(test)
+
+    return fn
+
+
+@dataclass
+class CVResult:
+    oof_scores: np.ndarray
+    oof_pred: np.ndarray
+    fold_thresholds: list[list[float]]
+    n_folds: int
+
+
+def nested_cv(f: Features, Y: np.ndarray, groups: Sequence[str], score_fn: ScoreFn, *, n_splits: int = 5, inner_splits: int = 4, progress=None) -> CVResult:
+    """Out-of-fold scores and decisions; each fold's thresholds come from its training part only."""
+    folds = grouped_folds(groups, n_splits)
+    scores = np.zeros(Y.shape, dtype=float)
+    pred = np.zeros(Y.shape, dtype=int)
+    fold_thresholds = []
+    for train, test in folds:
+        train_groups = [groups[i] for i in train]
+        inner = np.zeros((len(train), Y.shape[1]))
+        for itr, ite in grouped_folds(train_groups, inner_splits):
+            inner[ite] = score_fn(f.take(train[itr]), Y[train[itr]], f.take(train[ite]))
+        th, _ = choose_thresholds(inner, Y[train])
+        s = score_fn(f.take(train), Y[train], f.take(test))
+        scores[test] = s
+        pred[test] = (s >= np.array(th)).astype(int)
+        fold_thresholds.append(th)
+        if progress is not None:
+            progress()
+    return CVResult(oof_scores=scores, oof_pred=pred, fold_thresholds=fold_thresholds, n_folds=len(folds))

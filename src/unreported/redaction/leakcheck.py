@@ -1,0 +1,105 @@
+"""The leak check: scan outputs for original strings from the key and for names in name-like positions.
+
+Two tests per line: (1) every original form recorded in the encrypted key (length ≥ 3),
+matched case-insensitively as a whole word, also in its inflected forms via the name key;
+(2) a capitalised gazetteer first name followed by a surname-shaped word or preceded by a
+name cue. Hits name the file, the line and the label, never the string. HTML is checked on
+its visible text as well as its source.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from unreported.config import Study
+from unreported.redaction.normalize import name_key, strip_inflection
+
+_WORD = re.compile(r"[^\W\d_][\w'’]*")
+_TAG = re.compile(r"<[^>]+>")
+_SURNAME = re.compile(r"(?:ов|ев|ова|ева|ович|овна|уулу|кызы|ov|ev|ova|eva|ovich|ovna|uulu|kyzy)\w{0,4}$", re.I)
+
+
+@dataclass(frozen=True)
+class Hit:
+    file: str
+    line: int
+    label: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.label}"
+
+
+def _name_keys(word: str) -> set[str]:
+    return {name_key(c) for c in strip_inflection(word)}
+
+
+class LeakChecker:
+    def __init__(self, originals: list[tuple[str, str]], gazetteer=None, cues: list[str] = ()) -> None:
+        self.phrases: list[tuple[re.Pattern[str], str]] = []
+        self.word_keys: dict[str, str] = {}
+        for label, form in originals:
+            form = form.strip()
+            if len(form) < 3:
+                continue
+            self.phrases.append((re.compile(r"(?<!\w)" + re.escape(form) + r"(?!\w)", re.IGNORECASE), label))
+            if label in ("PERSON", "LOCATION", "ORGANIZATION"):
+                for w in _WORD.findall(form):
+                    if len(w) >= 4:
+                        self.word_keys.setdefault(name_key(w), label)
+        self.gazetteer = gazetteer
+        self.cues = {c.lower() for c in cues}
+
+    def check_text(self, text: str, file: str) -> list[Hit]:
+        hits = []
+        for lineno, line in enumerate(text.split("\n"), 1):
+            if "<" in line:
+                line = html.unescape(_TAG.sub(" ", line))
+            labels = {label for pattern, label in self.phrases if pattern.search(line)}
+            words = _WORD.findall(line)
+            for i, w in enumerate(words):
+                if not w[0].isupper():
+                    continue
+                for k in _name_keys(w):
+                    if k in self.word_keys:
+                        labels.add(self.word_keys[k])
+                if self.gazetteer is not None and len(w) >= 3 and self.gazetteer.is_first(w) and not self.gazetteer.is_ambiguous(w):
+                    nxt = words[i + 1] if i + 1 < len(words) else ""
+                    prev = words[i - 1].lower() if i else ""
+                    if (nxt[:1].isupper() and _SURNAME.search(nxt)) or prev in self.cues:
+                        labels.add("PERSON")
+            hits.extend(Hit(file, lineno, label) for label in sorted(labels))
+        return hits
+
+
+def checker_for_study(study: Study) -> LeakChecker:
+    from unreported.redaction.countries import load_country_formats  # noqa: F401 - validates config early
+    from unreported.redaction.gazetteer import load_gazetteer
+    from unreported.redaction.keystore import open_for_study
+    from unreported.redaction.policy import load_policy
+
+    policy = load_policy(study.policy_path)
+    keystore = open_for_study(study, create=False) if study.key_path.exists() else None
+    ambiguous = [w for ws in policy.ambiguous_names.values() for w in ws]
+    gaz = load_gazetteer([study.policy_path.parent / p for p in policy.gazetteer], ambiguous)
+    cues = [c for cs in policy.name_context.values() for c in cs]
+    return LeakChecker(keystore.originals() if keystore else [], gaz, cues)
+
+
+def check_paths(study: Study, paths: list[Path] | None = None) -> list[Hit]:
+    """Scan files (default: every redacted transcript) for leaks. Returns hits (file, line, label)."""
+    if paths is None:
+        paths = sorted(study.redacted_dir.glob("*.txt"))
+    checker = checker_for_study(study)
+    hits: list[Hit] = []
+    for p in paths:
+        p = Path(p)
+        files = sorted(f for f in p.rglob("*") if f.is_file()) if p.is_dir() else [p]
+        for f in files:
+            if f.suffix.lower() not in (".txt", ".html", ".htm", ".md", ".qmd", ".json", ".jsonl", ".csv", ".tsv"):
+                continue
+            text = f.read_text(encoding="utf-8", errors="replace")
+            hits.extend(checker.check_text(text, str(f)))
+    return hits

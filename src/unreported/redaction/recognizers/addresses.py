@@ -1,0 +1,48 @@
+"""Street addresses in Russian, Kyrgyz and English forms, from the country files' street words.
+
+An address is anchored on a street word ('ул.', 'мкр.', 'көчөсү', 'Street', 'Apt') and grows
+over the street name, house, building and flat numbers around it; in English also the
+number-first form ('221 Baker Street, Apt 4') and following city / postcode lines.
+"""
+
+from __future__ import annotations
+
+import re
+
+from unreported.redaction.countries import CountryFormats
+from unreported.redaction.recognizers.base import RegexRecognizer, RegexRule
+
+_UP = "A-ZА-ЯЁӨҮҢІҒҚҰӘҺ"
+_NAME = rf"(?:[{_UP}0-9][\w'’.\-]*)"
+_NUM = r"(?:№\s?)?\d{1,5}[\w/\-]{0,4}"
+_FLAT_RU = r"(?:д(?:ом)?\.?|корп(?:ус)?\.?|стр\.?|кв(?:артира)?\.?|үй|батир|apt\.?|apartment|flat|suite|unit|#)"
+
+
+def _alt(words: list[str]) -> str:
+    return "|".join(sorted((re.escape(w) for w in set(words)), key=len, reverse=True))
+
+
+def build(formats: list[CountryFormats], language: str) -> RegexRecognizer:
+    words = {"ул", "улица", "мкр", "микрорайон", "пр", "проспект", "кв", "дом", "көчөсү", "street", "avenue", "road", "apt"}
+    for cf in formats:
+        for lang_words in cf.street_words.values():
+            words.update(w.lower() for w in lang_words)
+    sw = _alt(sorted(words))
+    tail = rf"(?:,?\s*{_FLAT_RU}\s*{_NUM})*"
+    rules = [
+        # keyword first: ул. Ленина 12, кв. 5 / мкр. Асанбай, д. 7 / проспект Чуй, 120
+        RegexRule("street_first", "ADDRESS",
+                  re.compile(rf"(?<!\w)(?:{sw})\.?\s+{_NAME}(?:[\s\-]{_NAME}){{0,3}}(?:,?\s*{_NUM})?{tail}", re.I), 0.7),
+        # name first: Ленина көчөсү 12 / Chui Avenue 120 / Baker Street
+        RegexRule("street_last", "ADDRESS",
+                  re.compile(rf"(?:{_NUM}\s+)?{_NAME}(?:[\s\-]{_NAME}){{0,2}}\s+(?i:{sw})(?!\w)\.?(?:,?\s*{_NUM})?{tail}"), 0.6),
+        # English number-first with flat and following city/state/postcode parts
+        RegexRule("number_first", "ADDRESS",
+                  re.compile(rf"\b\d{{1,6}}[A-Za-z]?\s+(?:[{_UP}][\w'’.\-]*\s+){{1,4}}(?:{sw})\.?"
+                             rf"(?:,?\s*(?:apt\.?|apartment|suite|unit|#|flat)\s*\w+)?"
+                             rf"(?:,?\s*\n?\s*[{_UP}][\w'’.\-]+(?:\s[{_UP}][\w'’.\-]+){{0,2}}){{0,3}}"
+                             rf"(?:,?\s*[A-Z]{{2}})?(?:,?\s*\d{{4,6}}(?:-\d{{4}})?)?", re.I), 0.55),
+        # flat / house numbers alone: кв. 12, д. 5, apt 4B
+        RegexRule("flat", "ADDRESS", re.compile(rf"(?<!\w){_FLAT_RU}\s*{_NUM}", re.I), 0.45),
+    ]
+    return RegexRecognizer(rules, name="addresses", language=language)

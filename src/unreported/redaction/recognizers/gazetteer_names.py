@@ -1,0 +1,90 @@
+"""Names from the gazetteer (any script, any inflection), used with context.
+
+A capitalised word whose base form is a known first name or surname is a name candidate.
+Its score depends on the evidence: a name next to another name or a surname-shaped word,
+or after a cue ('зовут', 'named', 'атым', 'my brother'), is near-certain; a lone known
+name is likely; a name that is also a common word ('Бакыт' = happiness, 'Faith') counts
+only with such evidence, and never in lower case. In English, spaCy's tag must also say
+proper noun for lone names at a sentence start.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from presidio_analyzer import EntityRecognizer, RecognizerResult
+
+from unreported.redaction.gazetteer import Gazetteer
+from unreported.redaction.recognizers.base import has_context, make_result
+
+_WORD = re.compile(r"[^\W\d_][\w'’]*(?:-[^\W\d_][\w'’]*)?")
+_SENT_END = re.compile(r"[.!?…:;\"«»—–-]\s*$|^\s*$")
+_SURNAME_SHAPE = re.compile(
+    r"(?:ов|ев|ова|ева|ин|ина|ович|евич|овна|евна|уулу|кызы|ov|ev|ova|eva|in|ina|ovich|ovna|uulu|kyzy)\w{0,5}$", re.I
+)
+
+
+@lru_cache(maxsize=1)
+def stop_words() -> frozenset[str]:
+    """Function words of en/ru/ky (spaCy's lists): capitalised at a sentence start, never names."""
+    from spacy.lang.en.stop_words import STOP_WORDS as EN
+    from spacy.lang.ky.stop_words import STOP_WORDS as KY
+    from spacy.lang.ru.stop_words import STOP_WORDS as RU
+
+    return frozenset(EN | RU | KY)
+
+
+class GazetteerNameRecognizer(EntityRecognizer):
+    def __init__(self, gazetteer: Gazetteer, cues: list[str], language: str) -> None:
+        self.gazetteer = gazetteer
+        self.cues = [c.lower() for c in cues]
+        super().__init__(supported_entities=["PERSON"], name="gazetteer", supported_language=language)
+
+    def load(self) -> None:
+        return None
+
+    def _propn(self, nlp_artifacts, start: int) -> bool | None:
+        if nlp_artifacts is None or nlp_artifacts.tokens is None or self.supported_language != "en":
+            return None
+        for tok in nlp_artifacts.tokens:
+            if tok.idx == start:
+                return tok.pos_ == "PROPN"
+        return None
+
+    def analyze(self, text: str, entities: list[str], nlp_artifacts=None) -> list[RecognizerResult]:
+        if entities and "PERSON" not in entities:
+            return []
+        g = self.gazetteer
+        words = [(m.start(), m.end(), m.group(0)) for m in _WORD.finditer(text)]
+        known = []
+        for i, (s, e, w) in enumerate(words):
+            if not w[0].isupper() or len(w) < 3 or w.isupper() or w.lower() in stop_words():
+                continue
+            first, last = g.is_first(w), g.is_last(w)
+            if first or last:
+                known.append((i, first, last))
+        is_name_at = {i for i, _, _ in known}
+        out = []
+        for i, first, last in known:
+            s, e, w = words[i]
+            prev_cap = i > 0 and words[i - 1][2][0].isupper() and (i - 1 in is_name_at or _SURNAME_SHAPE.search(words[i - 1][2]))
+            next_cap = i + 1 < len(words) and words[i + 1][2][0].isupper() and (
+                i + 1 in is_name_at or _SURNAME_SHAPE.search(words[i + 1][2])
+            ) and text[e : words[i + 1][0]].strip() == ""
+            cue = has_context(text, s, self.cues, window=32)
+            sentence_start = bool(_SENT_END.search(text[max(0, s - 3) : s]))
+            propn = self._propn(nlp_artifacts, s)
+            if prev_cap or next_cap or cue:
+                score = 0.9
+            elif g.is_ambiguous(w):
+                continue
+            elif propn is False:
+                continue
+            elif sentence_start and propn is None:
+                score = 0.3
+            else:
+                score = 0.6 if first else 0.5
+            end = e - 2 if w.endswith(("'s", "’s")) else e
+            out.append(make_result("PERSON", s, end, score, self.name))
+        return out

@@ -1,0 +1,206 @@
+"""The redaction stage: every consented transcript → ``output/redacted/`` (see ``store.py``).
+
+Streams over the manifest one transcript at a time (memory stays flat). Per transcript:
+detect in turn bodies, propagate mentions, replace with pseudonyms/tags, verify that no
+replaced original survives, write text + audit atomically. A transcript that fails in any
+way is quarantined: listed in ``index.json`` with a reason (never text), its outputs
+removed, and the stage raises after writing the index, so the command exits non-zero.
+Each transcript is cached by (text hash, policy hash, country-format hash, key id, code
+version): a rerun redoes only what changed.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+from typing import Any
+
+from unreported.cache import atomic_write_text, dumps, sha256_bytes, sha256_file, write_json
+from unreported.config import Study
+from unreported.errors import RedactionError, UnreportedError
+from unreported.redaction import store
+from unreported.redaction.audit import apply
+from unreported.redaction.countries import formats_fingerprint, load_country_formats
+from unreported.redaction.engine import Detector, Span
+from unreported.redaction.keystore import KeyStore, open_for_study
+from unreported.redaction.policy import Policy, load_policy
+from unreported.redaction.propagation import propagate
+from unreported.redaction.pseudonyms import Pseudonymizer
+
+log = logging.getLogger(__name__)
+#: Bump when detection or replacement logic changes: invalidates every cached transcript.
+CODE_VERSION = "redaction-1"
+CACHE_DIR = ".cache"
+
+
+class Redactor:
+    """Detector + pseudonymizer for one study; build once, reuse for every transcript."""
+
+    def __init__(self, policy: Policy, formats, policy_dir: Path, keystore: KeyStore) -> None:
+        self.policy = policy
+        self.formats = formats
+        self.detector = Detector(policy, formats, policy_dir)
+        self.keystore = keystore
+        self.pseudonymizer = Pseudonymizer(policy, keystore, self.detector.gazetteer)
+
+    @classmethod
+    def for_study(cls, study: Study, keystore: KeyStore | None = None) -> Redactor:
+        policy = load_policy(study.policy_path)
+        formats = load_country_formats(study.country_format_paths)
+        return cls(policy, formats, study.policy_path.parent, keystore or open_for_study(study))
+
+    @property
+    def settings_hash(self) -> str:
+        return sha256_bytes(dumps([self.policy.fingerprint(), formats_fingerprint(self.formats), CODE_VERSION,
+                                   self.keystore.key_id]).encode("utf-8"))
+
+    def detect_regions(self, text: str, regions: list[tuple[int, int]], language: str) -> list[Span]:
+        """Spans in ``text`` found inside ``regions`` (turn bodies), with propagation."""
+        bodies = [text[a:b] for a, b in regions]
+        spans: list[Span] = []
+        for (a, _), found in zip(regions, self.detector.detect_many(bodies, language)):
+            spans.extend(Span(s.start + a, s.end + a, s.label, s.score, s.detector) for s in found)
+        if self.policy.propagate:
+            from unreported.redaction.recognizers.gazetteer_names import stop_words
+
+            spans = propagate(text, spans, regions, stop_words())
+        return spans
+
+    def redact_text(self, text: str, regions: list[tuple[int, int]], language: str) -> tuple[str, list[dict]]:
+        spans = self.detect_regions(text, regions, language)
+        redacted, audit = apply(text, spans, self.pseudonymizer.replacements(text, spans))
+        _verify(text, spans, redacted)
+        return redacted, audit
+
+
+def _verify(original: str, spans: list[Span], redacted: str) -> None:
+    """Fail closed if a replaced name or place still appears in the redacted text."""
+    for s in spans:
+        if s.label not in ("PERSON", "LOCATION", "ORGANIZATION"):
+            continue
+        surface = original[s.start : s.end]
+        if len(surface) >= 3 and re.search(r"(?<!\w)" + re.escape(surface) + r"(?!\w)", redacted):
+            raise RedactionError(f"a replaced {s.label} still appears in the redacted text")
+
+
+def _safe_reason(exc: BaseException) -> str:
+    """A quarantine reason without text: our errors are text-free by rule; others give only their type."""
+    if isinstance(exc, UnreportedError):
+        return exc.message
+    return f"redaction failed ({type(exc).__name__})"
+
+
+def redact_study(study: Study, *, progress: bool = True, strict: bool = True, redactor: Redactor | None = None) -> dict[str, Any]:
+    """Redact every consented transcript of ``study``; returns a summary of counts.
+
+    Raises :class:`RedactionError` after writing the index when any transcript was
+    quarantined (``strict=False`` returns the summary instead).
+    """
+    from unreported.corpus import load_transcript
+    from unreported.manifest import load_manifest
+
+    manifest = load_manifest(study.manifest_path)
+    out_dir = study.redacted_dir
+    out_dir.mkdir(parents=True, exist_ok=True)
+    redactor = redactor or Redactor.for_study(study)
+    settings = redactor.settings_hash
+    documents: list[dict] = []
+    quarantined: list[dict] = []
+    refused: list[str] = []
+    reused = 0
+    entries = list(manifest.entries)
+
+    bar = None
+    if progress:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        bar = Progress(TextColumn("redacting"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), transient=False)
+        bar.start()
+        task = bar.add_task("redact", total=len(entries))
+    try:
+        for entry in entries:
+            tpath, apath = store.text_path(out_dir, entry.id), store.audit_path(out_dir, entry.id)
+            cpath = out_dir / CACHE_DIR / f"{entry.id}.json"
+            if not entry.consent:
+                # refused by every stage, not a failure: listed, never read
+                refused.append(entry.id)
+                for p in (tpath, apath, cpath):
+                    p.unlink(missing_ok=True)
+                if bar is not None:
+                    bar.advance(task)
+                continue
+            try:
+                tr = load_transcript(entry, manifest.path.parent)
+                key = sha256_bytes((sha256_bytes(tr.text.encode("utf-8")) + settings).encode("ascii"))
+                cached = _read_cache(cpath)
+                if cached and cached.get("key") == key and tpath.is_file() and apath.is_file() \
+                        and sha256_file(tpath) == cached["doc"]["text_sha256"] and sha256_file(apath) == cached["doc"]["audit_sha256"]:
+                    documents.append(cached["doc"])
+                    reused += 1
+                    continue
+                regions = [(t.start, t.end) for t in tr.turns if t.end > t.start]
+                redacted, audit = redactor.redact_text(tr.text, regions, entry.language)
+                _check_structure(tr.text, redacted, tpath)
+                atomic_write_text(apath, "".join(dumps(r) + "\n" for r in audit))
+                atomic_write_text(tpath, redacted)
+                redactor.keystore.save()
+                labels: dict[str, int] = {}
+                for r in audit:
+                    labels[r["label"]] = labels.get(r["label"], 0) + 1
+                doc = {"id": entry.id, "language": entry.language, "respondent_group": entry.respondent_group,
+                       "kind": entry.kind, "date": entry.date.isoformat() if entry.date else "",
+                       "text_sha256": sha256_file(tpath), "audit_sha256": sha256_file(apath),
+                       "n_spans": len(audit), "labels": dict(sorted(labels.items()))}
+                write_json(cpath, {"key": key, "doc": doc})
+                documents.append(doc)
+            except Exception as exc:  # noqa: BLE001 - every failure quarantines, none passes on
+                for p in (tpath, apath, cpath):
+                    p.unlink(missing_ok=True)
+                quarantined.append({"id": entry.id, "reason": _safe_reason(exc)})
+                log.warning("%s: quarantined (%s)", entry.id, _safe_reason(exc))
+            finally:
+                if bar is not None:
+                    bar.advance(task)
+    finally:
+        if bar is not None:
+            bar.stop()
+    redactor.keystore.save()
+    keep = {d["id"] for d in documents}
+    for f in out_dir.glob("*.txt"):
+        if f.stem not in keep:
+            f.unlink()
+            store.audit_path(out_dir, f.stem).unlink(missing_ok=True)
+    index = {"documents": documents, "quarantined": quarantined, "refused_no_consent": refused, "code_version": CODE_VERSION,
+             "policy_sha256": redactor.policy.fingerprint(), "formats_sha256": formats_fingerprint(redactor.formats)}
+    write_json(out_dir / store.INDEX_FILE, index)
+    labels_total: dict[str, int] = {}
+    for d in documents:
+        for k, v in d["labels"].items():
+            labels_total[k] = labels_total.get(k, 0) + v
+    summary = {"documents": len(documents), "reused": reused, "quarantined": quarantined, "refused_no_consent": refused,
+               "labels": dict(sorted(labels_total.items())), "output": str(out_dir)}
+    if quarantined and strict:
+        raise RedactionError(f"{len(quarantined)} transcript(s) quarantined: " +
+                             ", ".join(f"{q['id']} ({q['reason']})" for q in quarantined), path=out_dir / store.INDEX_FILE)
+    return summary
+
+
+def _read_cache(path: Path) -> dict | None:
+    import json
+
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError):
+        return None
+
+
+def _check_structure(original: str, redacted: str, path: Path) -> None:
+    """Speaker labels and line structure must survive redaction (later stages join on turn index)."""
+    from unreported.corpus import parse_turns
+
+    if original.count("\n") != redacted.count("\n"):
+        raise RedactionError("redaction changed the number of lines", path=path)
+    a, b = parse_turns(original), parse_turns(redacted)
+    if [t.speaker for t in a] != [t.speaker for t in b] or [t.line for t in a] != [t.line for t in b]:
+        raise RedactionError("redaction changed speaker labels or turn order", path=path)

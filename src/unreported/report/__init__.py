@@ -1,0 +1,1 @@
+"""Reports: data preparation, figures, sections and the render (Quarto or fallback)."""

@@ -1,0 +1,161 @@
+"""Fast tests of the redaction pieces with small fake inputs (no models loaded)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from unreported.errors import ConfigError, RedactionError
+from unreported.redaction.audit import apply
+from unreported.redaction.countries import load_country_formats
+from unreported.redaction.engine import Span, is_country, merge_spans
+from unreported.redaction.evaluate import GoldDoc, score
+from unreported.redaction.keystore import KeyStore
+from unreported.redaction.leakcheck import LeakChecker
+from unreported.redaction.normalize import name_key, strip_inflection
+from unreported.redaction.policy import load_policy
+from unreported.redaction.propagation import propagate
+from unreported.redaction.recognizers import addresses, country_patterns, dates, handles
+from unreported.redaction.recognizers.name_morphology import NameMorphologyRecognizer
+from unreported.redaction.recognizers.phones import PhoneRecognizer
+
+ROOT = Path(__file__).resolve().parents[1]
+FORMATS = load_country_formats([ROOT / "redaction" / "countries" / f"{c}.yml" for c in ("kg", "kz", "ru")])
+
+
+def _found(rec, text):
+    return {text[r.start : r.end] for r in rec.analyze(text, [])}
+
+
+@pytest.mark.parametrize("a,b", [("Aigul", "Айгуль"), ("Aygül", "Айгүл"), ("Zhyrgal", "Жыргал"), ("Jyrgal", "Жыргал"), ("Khasan", "Хасан"), ("Yelena", "Елена")])
+def test_name_key_agrees_across_scripts(a, b):
+    assert name_key(a) == name_key(b)
+
+
+@pytest.mark.parametrize("form,base", [("Айгулю", "Айгуль"), ("Айгулдун", "Айгул"), ("Aigul's", "Aigul"), ("Токтогулова", "Токтогулов")])
+def test_strip_inflection_finds_base(form, base):
+    assert base in strip_inflection(form)
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("звоните +996 555 123 456 завтра", "+996 555 123 456"),
+    ("номер 0 (555) 12-34-56", "0 (555) 12-34-56"),
+    ("мой 0555123456", "0555123456"),
+    ("call +7 701 234 5678", "+7 701 234 5678"),
+])
+def test_phone_recognizer(text, expected):
+    assert expected in _found(PhoneRecognizer(["KG", "KZ", "RU"], "ru"), text)
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("паспорт AN1234567 забрали", "AN1234567"),
+    ("в 2019 году было 15 человек", None),
+    ("ПИН 21203199012345", "21203199012345"),
+    ("card 4111 1111 1111 1111", "4111 1111 1111 1111"),
+])
+def test_country_patterns(text, expected):
+    found = _found(country_patterns.build(FORMATS, "ru"), text)
+    if expected is None:
+        assert not found
+    else:
+        assert expected in found
+
+
+@pytest.mark.parametrize("value,ok", [("21203199012345", True), ("21213199012345", False), ("31203199012345", False)])
+def test_kg_personal_number_validator(value, ok):
+    assert country_patterns.kg_pin(value) is ok
+
+
+def test_luhn_rejects_bad_check_digit():
+    assert country_patterns.luhn("4111111111111111") and not country_patterns.luhn("4111111111111112")
+
+
+@pytest.mark.parametrize("text,expected", [("write @aigul_88 now", "@aigul_88"), ("see t.me/kara_bala", "t.me/kara_bala"), ("skype: nurik2000", "nurik2000")])
+def test_handles(text, expected):
+    assert expected in _found(handles.build("en"), text)
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("жила на ул. Ленина 12, кв. 5 у подруги", "ул. Ленина 12, кв. 5"),
+    ("Ленина көчөсү 12 дареги", "Ленина көчөсү 12"),
+    ("at 221 Baker Street, Apt 4", "221 Baker Street, Apt 4"),
+])
+def test_addresses(text, expected):
+    found = _found(addresses.build(FORMATS, "ru"), text)
+    assert any(expected in f for f in found)
+
+
+@pytest.mark.parametrize("text,expected", [("12 марта 2019 года", "12 марта 2019 года"), ("on March 5, 2020", "March 5, 2020"), ("12.03.2019", "12.03.2019")])
+def test_dates(text, expected):
+    assert expected in _found(dates.build("ru"), text)
+
+
+@pytest.mark.parametrize("text,expected", [("Нурлан Бакыт уулу келди", "Бакыт уулу"), ("с Асановой говорила", "Асановой"), ("Aigul Toktogulova's case", "Toktogulova")])
+def test_name_morphology(text, expected):
+    found = _found(NameMorphologyRecognizer("ky"), text)
+    assert any(expected in f for f in found)
+
+
+def test_countries_are_recognised_in_three_languages():
+    assert is_country("Kazakhstan") and is_country("Россия") and is_country("Россияга") and not is_country("Бишкек")
+
+
+def test_merge_spans_unions_overlaps():
+    merged = merge_spans([Span(0, 5, "PERSON", 0.6, "a"), Span(3, 9, "PERSON", 0.9, "b"), Span(12, 14, "DATE", 0.7, "c")])
+    assert [(s.start, s.end) for s in merged] == [(0, 9), (12, 14)]
+
+
+def test_apply_keeps_line_breaks_and_offsets_point_into_redacted_text():
+    text = "Respondent: Aigul\nToktogulova came"
+    red, audit = apply(text, [Span(12, 29, "PERSON", 0.9, "x")], ["[PERSON_01]"])
+    assert red.count("\n") == 1 and red.startswith("Respondent: ")
+    assert all(red[a["start"] : a["end"]] == "[PERSON_01]" for a in audit)
+    assert "Aigul" not in str(audit)
+
+
+def test_propagation_finds_inflected_mentions_in_other_script():
+    text = "Aigul came. Later Айгулю was scared. бакыт is a word."
+    spans = propagate(text, [Span(0, 5, "PERSON", 0.9, "x")], [(0, len(text))])
+    assert any(text[s.start : s.end] == "Айгулю" for s in spans)
+
+
+def test_keystore_roundtrip_and_wrong_secret(tmp_path):
+    path = tmp_path / "k.key"
+    ks = KeyStore.open(path, "s3cret")
+    n = ks.number("PERSON", "aigul", "Aigul")
+    assert ks.number("PERSON", "aigul", "Айгуль") == n and ks.number("PERSON", "bolot", "Bolot") == n + 1
+    ks.save()
+    assert b"Aigul" not in path.read_bytes()
+    assert KeyStore.open(path, "s3cret").lookup("PERSON", n) == ["Aigul", "Айгуль"]
+    with pytest.raises(RedactionError, match="wrong secret") as exc:
+        KeyStore.open(path, "nope")
+    assert "s3cret" not in str(exc.value) and "Aigul" not in str(exc.value)
+
+
+def test_policy_rejects_unknown_label(tmp_path):
+    bad = tmp_path / "policy.yml"
+    bad.write_text("languages: [en]\nentities:\n  NAME: {operator: tag}\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="unknown PII label"):
+        load_policy(bad)
+
+
+def test_country_file_rejects_bad_regex(tmp_path):
+    bad = tmp_path / "kg.yml"
+    bad.write_text("country: KG\npatterns:\n  - {name: x, label: ID_NUMBER, regex: '(['}\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="invalid regular expression"):
+        load_country_formats([bad])
+
+
+def test_leak_checker_reports_file_and_line_not_string():
+    checker = LeakChecker([("PERSON", "Aigul Toktogulova")])
+    hits = checker.check_text("Respondent: [PERSON_01] said\nInterviewer: and Айгулю?", "doc.txt")
+    assert [(h.line, h.label) for h in hits] == [(2, "PERSON")]
+    assert "Aigul" not in str(hits[0])
+
+
+def test_score_counts_coverage_whatever_the_label():
+    gold = GoldDoc("d", "Aigul lives in Osh", "en", [{"start": 0, "end": 5, "label": "PERSON"}, {"start": 15, "end": 18, "label": "LOCATION"}])
+    r = score([(gold, [{"start": 0, "end": 5, "label": "LOCATION"}, {"start": 6, "end": 11, "label": "PERSON"}])])
+    assert r["recall"]["en/PERSON"]["recall"] == 1.0 and r["recall"]["en/LOCATION"]["recall"] == 0.0
+    assert r["char_precision"] == 0.5
