@@ -222,7 +222,7 @@ class Detector:
         for pattern, label in self._deny:
             for m in pattern.finditer(text):
                 spans.append(Span(m.start(), m.end(), label, 1.0, "deny_list"))
-        return merge_spans(spans)
+        return merge_spans(_grow_names(text, merge_spans(spans)))
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -231,6 +231,57 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     while end > start and (text[end - 1].isspace() or text[end - 1] in ",;:)."):
         end -= 1
     return start, end
+
+
+_CAP_WORD = re.compile(r"[A-ZА-ЯЁӨҮҢІҒҚҰӘÀ-ÞĀ-ſ][\w'’\-]*")
+_LIST_ITEM = re.compile(r"(?:,\s*|\s+(?:and|or|и|или|жана|менен)\s+)$")
+
+
+def _grow_names(text: str, spans: list[Span]) -> list[Span]:
+    """Complete person names: take in adjacent capitalised words ('Lily' + 'Nolan') and the
+    other items of a list that holds a name ('Romi, Erik, Amy and Shane')."""
+    from unreported.redaction.recognizers.gazetteer_names import stop_words
+
+    stop = stop_words()
+    out = []
+    for s in spans:
+        if s.label != "PERSON":
+            out.append(s)
+            continue
+        start, end = s.start, s.end
+        while True:  # rightwards over "␣Word"
+            m = _CAP_WORD.match(text, end + 1)
+            if end < len(text) and text[end] == " " and m and m.group(0).lower() not in stop and not is_country(m.group(0)):
+                end = m.end() - (2 if m.group(0).endswith(("'s", "’s")) else 0)
+            else:
+                break
+        while True:  # leftwards over "Word␣"
+            m = re.search(r"([A-ZА-ЯЁӨҮҢÀ-ÞĀ-ſ][\w'’\-]*) $", text[max(0, start - 30) : start])
+            if m and m.group(1).lower() not in stop and not is_country(m.group(1)):
+                start -= len(m.group(0))
+            else:
+                break
+        out.append(Span(start, end, s.label, s.score, s.detector))
+    extra = []
+    for s in out:
+        if s.label != "PERSON":
+            continue
+        pos = s.end  # following list items
+        while True:
+            m = re.match(r"(,\s*|\s+(?:and|or|и|или|жана)\s+)([A-ZА-ЯЁӨҮҢÀ-ÞĀ-ſ][\w'’\-]*)", text[pos : pos + 40])
+            if not m or m.group(2).lower() in stop or is_country(m.group(2)):
+                break
+            extra.append(Span(pos + m.start(2), pos + m.end(2), "PERSON", 0.5, "name_list"))
+            pos += m.end()
+        pos = s.start  # preceding list items
+        while True:
+            m = re.search(r"([A-ZА-ЯЁӨҮҢÀ-ÞĀ-ſ][\w'’\-]*)(,\s*|\s+(?:and|or|и|или|жана)\s+)$", text[max(0, pos - 40) : pos])
+            if not m or m.group(1).lower() in stop or is_country(m.group(1)):
+                break
+            b = max(0, pos - 40)
+            extra.append(Span(b + m.start(1), b + m.end(1), "PERSON", 0.5, "name_list"))
+            pos = b + m.start(1)
+    return out + extra
 
 
 _INITIALS = re.compile(r"(?:(?:[A-ZА-ЯЁ]\.\s?){1,2}|(?:де|фон|ван|дер|ле|ди|da|de|van|von|der|di|le|al|bin|ibn)\s)$")

@@ -154,12 +154,12 @@ def _fit_one(lang: str, texts: list[str], backend: str, settings: TopicSettings,
     mode, note, seed_list, zeroshot_list = settings.mode, "", None, None
     if mode == "guided":
         seed_list = [f.seed_words(lang) for f in factors]
-        seed_list = [s for s in seed_list if s]
-        if not seed_list:
+        seed_list = [s for s in seed_list if s] or None
+        if seed_list is None:
             mode, note = "unguided", f"no seed words for '{lang}' in the codebook"
     elif mode == "zeroshot":
-        zeroshot_list = [d for d in (f.description(lang) for f in factors) if d]
-        if not zeroshot_list:
+        zeroshot_list = [d for d in (f.description(lang) for f in factors) if d] or None
+        if zeroshot_list is None:
             mode, note = "unguided", f"no factor definitions for '{lang}' in the codebook"
     if note:
         log.warning("topics (%s): %s; fitting unguided", lang, note)

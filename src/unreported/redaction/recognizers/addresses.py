@@ -18,6 +18,13 @@ _NUM = r"(?:№\s?)?\d{1,5}[\w/\-]{0,4}"
 _FLAT_RU = r"(?:д(?:ом)?\.?|корп(?:ус)?\.?|стр\.?|кв(?:артира)?\.?|үй|батир|apt\.?|apartment|flat|suite|unit|#)"
 
 
+_ADDRESS_CUES = ("address", "live", "lives", "lived", "living", "located", "sent to", "send", "ship", "deliver", "moved",
+                 "meet", "drops", "office", "адрес", "живу", "жила", "жил", "проживает", "дареги", "турам", "жашайм")
+# City / region / postcode / country parts that follow a street line, separated by commas or line breaks
+_TAIL = (r"(?:,?\s*(?:apt\.?|apartment|suite|unit|#|box|flat)\s*\w+)*"
+         r"(?:[ \t]*[,\n][ \t]*,?[ \t]*(?:[^\W\d_][\w'’.\-()]*(?:[ \t]+[^\W\d_][\w'’.\-()]*){0,3}(?:[ \t]+\d{4,6})?|[A-Z]{2}|\d{4,6}(?:-\d{4})?)){0,4}")
+
+
 def _alt(words: list[str]) -> str:
     return "|".join(sorted((re.escape(w) for w in set(words)), key=len, reverse=True))
 
@@ -38,10 +45,17 @@ def build(formats: list[CountryFormats], language: str) -> RegexRecognizer:
                   re.compile(rf"(?:{_NUM}\s+)?{_NAME}(?:[\s\-]{_NAME}){{0,2}}\s+(?i:{sw})(?!\w)\.?(?:,?\s*{_NUM})?{tail}"), 0.6),
         # English number-first with flat and following city/state/postcode parts
         RegexRule("number_first", "ADDRESS",
-                  re.compile(rf"\b\d{{1,6}}[A-Za-z]?\s+(?:[{_UP}][\w'’.\-]*\s+){{1,4}}(?:{sw})\.?"
-                             rf"(?:,?\s*(?:apt\.?|apartment|suite|unit|#|flat)\s*\w+)?"
-                             rf"(?:,?\s*\n?\s*[{_UP}][\w'’.\-]+(?:\s[{_UP}][\w'’.\-]+){{0,2}}){{0,3}}"
-                             rf"(?:,?\s*[A-Z]{{2}})?(?:,?\s*\d{{4,6}}(?:-\d{{4}})?)?", re.I), 0.55),
+                  re.compile(rf"\b\d{{1,6}}[A-Za-z]?\s+(?:[{_UP}][\w'’.\-]*\s+){{1,4}}(?:{sw})\.?" + _TAIL, re.I), 0.55),
+        # house number, street name (any script and case), building number: '5366 Pivovarská 276'
+        RegexRule("number_name_number", "ADDRESS",
+                  re.compile(rf"\b\d{{1,6}}[A-Za-z]?\s+(?:\d{{1,4}}\s+)?[^\W\d_][\w'’.\-]*(?:[ \t]+[^\W\d_][\w'’.\-]*){{0,4}}[ \t]+\d{{1,5}}[A-Za-z]?\b\.?" + _TAIL),
+                  0.3, None, _ADDRESS_CUES),
+        # military / PO box forms: 'PSC 0729, Box 5797 APO AP 96854', 'USNS Vincent FPO AA 68422'
+        RegexRule("po_box", "ADDRESS",
+                  re.compile(r"\b(?:PSC|Unit|USNS|USNV|USS|USCGC|P\.?\s?O\.?\s?Box)\s[\w ]{1,30}?,?\s*(?:Box\s\d+)?\s*\n?\s*(?:(?:APO|FPO|DPO)\s[A-Z]{2}\s\d{5})?", re.I), 0.5),
+        # 'the corner of X and Y' / 'на углу X и Y'
+        RegexRule("corner", "ADDRESS",
+                  re.compile(r"(?i:corner of|на углу|на перекрестке|кесилишинде)\s+(?P<v>[^,.?!\n]{3,40}?\s(?:and|и|менен)\s[^,.?!\n]{3,40}?)(?=[,.?!\n]|$)"), 0.6),
         # flat / house numbers alone: кв. 12, д. 5, apt 4B
         RegexRule("flat", "ADDRESS", re.compile(rf"(?<!\w){_FLAT_RU}\s*{_NUM}", re.I), 0.45),
     ]

@@ -25,6 +25,16 @@ _SURNAME_SHAPE = re.compile(
 )
 
 
+# Frequent Kyrgyz words spaCy's list lacks that open sentences in interviews.
+KY_COMMON = frozenset("""
+менин сенин анын биздин силердин алардын мага сага ага бизге аларга мени сени аны бизди аларды
+анан андан кийин ошондо ошол ушул бул тигил азыр эми дагы бирок жана менен үчүн ооба жок бар
+эмне ким кандай качан кайда канча эмес деп болуп болгон келди кетти барып келип айтты билбейм
+мен сен ал биз силер алар өзүм өзү баары бардыгы мурун кээде ар бир баягы жакшы жаман
+рахмат саламатсызбы кечиресиз макул туура
+""".split())
+
+
 @lru_cache(maxsize=1)
 def stop_words() -> frozenset[str]:
     """Function words of en/ru/ky (spaCy's lists): capitalised at a sentence start, never names."""
@@ -32,7 +42,14 @@ def stop_words() -> frozenset[str]:
     from spacy.lang.ky.stop_words import STOP_WORDS as KY
     from spacy.lang.ru.stop_words import STOP_WORDS as RU
 
-    return frozenset(EN | RU | KY)
+    return frozenset(EN | RU | KY | KY_COMMON)
+
+
+# "my name is X", "меня зовут X", "менин атым X": the next one to three capitalised words are a name
+_CUE_NAME = re.compile(
+    r"(?i:\bmy name is|\bname is|\bnamed|\bcalled|\bзовут|\bзвали|\bимя|\bатым|\bаты|\bфамилия|\bфамилиясы)[:\s]+"
+    r"(?P<v>[A-ZА-ЯЁӨҮҢÀ-ÞĀ-ſ][\w'’\-]+(?:\s[A-ZА-ЯЁӨҮҢÀ-ÞĀ-ſ][\w'’\-]+){0,2})"
+)
 
 
 class GazetteerNameRecognizer(EntityRecognizer):
@@ -65,7 +82,8 @@ class GazetteerNameRecognizer(EntityRecognizer):
             if first or last:
                 known.append((i, first, last))
         is_name_at = {i for i, _, _ in known}
-        out = []
+        out = [make_result("PERSON", m.start("v"), m.end("v"), 0.85, f"{self.name}:cue") for m in _CUE_NAME.finditer(text)
+               if m.group("v").split()[0].lower() not in stop_words()]
         for i, first, last in known:
             s, e, w = words[i]
             prev_cap = i > 0 and words[i - 1][2][0].isupper() and (i - 1 in is_name_at or _SURNAME_SHAPE.search(words[i - 1][2]))
