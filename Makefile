@@ -10,6 +10,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 STUDY ?= study.yml
 PYTEST_ARGS ?=
+# Jupyter refuses to run as root unless told (containers, CI machines).
+LAB_ARGS ?= $(if $(filter 0,$(shell id -u)),--allow-root)
 
 # No run-time downloads, ever: models ship inside PyPI packages.
 export HF_HUB_OFFLINE := 1
@@ -39,7 +41,7 @@ test: setup
 # JupyterLab on the notebooks, with the project's kernel (`unreported`, registered by setup);
 # the study file is exported so that the CLI in Lab's terminal uses the same study.
 lab: setup
-	UNREPORTED_STUDY=$(abspath $(STUDY)) $(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --notebook-dir=notebooks
+	UNREPORTED_STUDY=$(abspath $(STUDY)) $(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --notebook-dir=notebooks $(LAB_ARGS)
 
 # Regenerate the lock after changing dependencies in pyproject.toml (needs the package
 # registry). torch keeps its plain pin so conda and pip users get the same release.

@@ -66,7 +66,9 @@ def make_fake_study(root: Path, *, with_topics: bool = True, with_coding: bool =
         docs.append({"id": doc, "language": lang, "respondent_group": group, "kind": kind, "date": "",
                      "text_sha256": sha256_file(red / f"{doc}.txt"),
                      "audit_sha256": sha256_file(red / f"{doc}.audit.jsonl")})
-    (red / "index.json").write_text(json.dumps({"documents": docs}), "utf-8")
+    index = {"documents": docs, "quarantined": [{"id": "VOT-09", "reason": "a replaced PERSON still appears"}],
+             "refused_no_consent": ["VOT-10"]}
+    (red / "index.json").write_text(json.dumps(index), "utf-8")
 
     if with_coding:
         units, codes = [], []
@@ -89,7 +91,11 @@ def make_fake_study(root: Path, *, with_topics: bool = True, with_coding: bool =
     if with_topics:
         tdir = root / "output" / "topics"
         tdir.mkdir(parents=True, exist_ok=True)
-        (tdir / "emergent.csv").write_text("topic,label,size\n3,debt bondage,5\n", "utf-8")
+        (tdir / "emergent.csv").write_text(
+            "topic,label,lang,size,best_share,uncoded,keywords,quotes\n"
+            '3,3_en_debt_ticket,en,5,0.2,0.8,debt; ticket,"[VOT-02#005] He said I owed him for the ticket. || [CSO-01#008] x"\n',
+            "utf-8",
+        )
         (tdir / "alignment.csv").write_text("topic,factor,similarity\n3,F6,0.12\n", "utf-8")
         (tdir / "run_manifest.json").write_text(json.dumps({"seed": 7, "umap": {"n_neighbors": 5}}), "utf-8")
     return root / "study.yml"

@@ -27,12 +27,12 @@ SYNTHETIC = PROJECT_ROOT / "corpus" / "synthetic"
 
 
 def _pick(rows: list[dict]) -> list[dict]:
-    """One VoT interview, one CSO interview, one official, one focus group; languages varied."""
+    """One VoT interview (ru), one CSO interview, one official, one focus group (ky)."""
     wanted = [
         lambda r: r["respondent_group"] == "VoT" and r["kind"] == "IDI" and r["language"] == "ru",
         lambda r: r["respondent_group"] == "CSO" and r["kind"] == "IDI",
         lambda r: r["respondent_group"] in ("police", "prosecutor", "judge") and r["kind"] == "IDI",
-        lambda r: r["kind"] == "FGD",
+        lambda r: r["kind"] == "FGD" and r["language"] == "ky",
     ]
     chosen: list[dict] = []
     for pred in wanted:

@@ -111,3 +111,23 @@ def test_markdown_table_escapes_pipes(rd):
     md = sections.table(d.quotes(rd, "F1"))
     assert "\\|" in md
     assert all(line.count(" | ") >= 6 for line in md.splitlines() if line.startswith("| "))
+
+
+def test_emergent_themes_show_label_size_keywords_and_one_example(rd):
+    md = sections.emergent(rd)
+    assert "**3_en_debt_ticket** (5 units, en, 80% uncoded)" in md
+    assert "_Keywords:_ debt; ticket" in md
+    assert "\\[VOT-02\\#005\\]" in md
+    assert "owed him for the ticket" in md and "CSO-01" not in md
+
+
+def test_transcript_text_is_shown_literally():
+    assert sections.literal("<script>x</script> *a* [PERSON_1]\n# b") == \
+        "\\<script\\>x\\</script\\> \\*a\\* \\[PERSON\\_1\\] \\# b"
+
+
+def test_quarantined_and_refused_transcripts_are_reported(rd):
+    ex = d.excluded_documents(rd.study).set_index("transcript")["excluded because"]
+    assert ex["VOT-09"] == "a replaced PERSON still appears"
+    assert "consent" in ex["VOT-10"]
+    assert "(VOT-09, VOT-10)" in sections.corpus(rd)

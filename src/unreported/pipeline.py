@@ -139,6 +139,8 @@ def run_study(
     """Run every step in order; skip those whose key is unchanged (unless ``force``)."""
     from unreported.report.render import kernel_name
 
+    if study.source is None:
+        raise UnreportedError("run_study needs a study loaded from its file (Study.load), to pass it to the notebooks")
     kernel = kernel_name()
     out_dir = study.notebooks_out_dir
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -42,7 +42,7 @@ def detect(infile: Annotated[Path, typer.Argument(help="JSONL records {id, text,
     lines = []
     for r in records:
         language = r.get("lang") or lang
-        r = dict(r, spans=[s.as_dict() for s in d.detect(r["text"], language)])
+        r = dict(r, spans=[s.as_dict() for s in d.detect_transcript(r["text"], language)])
         lines.append(dumps(r))
     atomic_write_text(output, "".join(line + "\n" for line in lines))
     console.print(f"{len(records)} record(s) -> {output}")
@@ -65,5 +65,5 @@ def evaluate(gold: Annotated[Path, typer.Argument(help="Gold: our pii.jsonl, Pre
     for i, g in enumerate(docs):
         if limit and i >= limit:
             break
-        pairs.append((g, [sp.as_dict() for sp in d.detect(g.text, g.language)]))
+        pairs.append((g, [sp.as_dict() for sp in d.detect_transcript(g.text, g.language)]))
     typer.echo(json.dumps(score(pairs), indent=1, ensure_ascii=False))

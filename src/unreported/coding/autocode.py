@@ -2,10 +2,14 @@
 model combined into one score per unit and factor, with the sentence that triggered it.
 
 Two modes:
-* **rules** (no human-coded units yet): score = 1 − (1 − lexicon)(1 − embedding), where the
-  lexicon part is 1 − 0.5^(distinct patterns matched) and the embedding part rescales the best
-  sentence's similarity to the factor's prototypes from [SIM_FLOOR, SIM_CEIL] to [0, 1]. The default
-  threshold 0.5 means: one unnegated pattern, or a sentence at least halfway up that range.
+* **rules** (no human-coded units yet): score = 1 − (1 − lexicon)(1 − EMB_WEIGHT · embedding),
+  where the lexicon part is 1 − 0.5^(distinct patterns matched) and the embedding part is the
+  *contrast* of the best sentence's similarity to this factor over the unit's mean similarity to
+  all factors, rescaled from [CONTRAST_FLOOR, CONTRAST_FLOOR + CONTRAST_SPAN] to [0, 1]. The
+  default threshold 0.5 means: one unnegated pattern, or a sentence that stands out strongly.
+  The embedding part is used only for EMBEDDING_LANGS: on the synthetic gold the English-only
+  model gave Russian and Kyrgyz sentences near-uniform similarity to every factor (κ ≈ 0), so
+  there the rules rest on the lexicon (and the supervised model on n-grams and lexicon hits).
 * **supervised** (human-coded units exist): the classifier's probability; the lexicon and
   embedding scores enter it as features.
 Per-factor thresholds are calibrated on out-of-fold scores (grouped by transcript) by maximising
@@ -31,8 +35,10 @@ from unreported.coding.classifier import (
 from unreported.coding.embedding import EmbeddingScorer
 from unreported.coding.lexicon import Lexicon, LexiconResult
 
-SIM_FLOOR = 0.30
-SIM_CEIL = 0.80
+CONTRAST_FLOOR = 0.02
+CONTRAST_SPAN = 0.10
+EMB_WEIGHT = 0.6
+EMBEDDING_LANGS = frozenset({"en"})
 DEFAULT_THRESHOLD = 0.5
 EVIDENCE_MAX = 400
 
@@ -109,10 +115,16 @@ class AutoCoder:
         return Scored(feats, lex, best)
 
     @staticmethod
-    def rule_scores(f: Features) -> np.ndarray:
-        lexs = 1.0 - 0.5 ** f.lex_counts
-        emb = np.clip((f.emb_sims - SIM_FLOOR) / (SIM_CEIL - SIM_FLOOR), 0.0, 1.0)
-        return 1.0 - (1.0 - lexs) * (1.0 - emb)
+    def lexicon_scores(f: Features) -> np.ndarray:
+        return 1.0 - 0.5 ** f.lex_counts
+
+    @staticmethod
+    def embedding_scores(f: Features) -> np.ndarray:
+        return embedding_part(f)
+
+    @classmethod
+    def rule_scores(cls, f: Features) -> np.ndarray:
+        return 1.0 - (1.0 - cls.lexicon_scores(f)) * (1.0 - EMB_WEIGHT * cls.embedding_scores(f))
 
     def scores(self, scored: Scored) -> np.ndarray:
         if self.model is not None:
@@ -160,8 +172,8 @@ class AutoCoder:
         turns = list(turns) if turns is not None else list(f.ids)
         report: dict = {"codes": self.codes, "n_units": int(len(f.ids)), "n_transcripts": len(set(groups)), "grouped_by": "transcript"}
         methods = {
-            "lexicon": lambda tr, y, te: 1.0 - 0.5 ** te.lex_counts,
-            "embedding": lambda tr, y, te: np.clip((te.emb_sims - SIM_FLOOR) / (SIM_CEIL - SIM_FLOOR), 0.0, 1.0),
+            "lexicon": lambda tr, y, te: self.lexicon_scores(te),
+            "embedding": lambda tr, y, te: embedding_part(te, all_languages=True),
             "rules": lambda tr, y, te: self.rule_scores(te),
             "supervised": supervised_score_fn(self.codes, seed),
         }
@@ -185,6 +197,15 @@ class AutoCoder:
             "pred": sup.oof_pred.tolist(),
         }
         return report
+
+
+def embedding_part(f: Features, *, all_languages: bool = False) -> np.ndarray:
+    """Per factor, how much the best sentence stands out from the unit's mean similarity (0–1)."""
+    contrast = f.emb_sims - f.emb_sims.mean(axis=1, keepdims=True)
+    e = np.clip((contrast - CONTRAST_FLOOR) / CONTRAST_SPAN, 0.0, 1.0)
+    if not all_languages:
+        e[[lang not in EMBEDDING_LANGS for lang in f.langs]] = 0.0
+    return e
 
 
 def _by_turn(M: np.ndarray, turns: Sequence[str]) -> tuple[np.ndarray, list[str]]:

@@ -55,8 +55,9 @@ class Features:
 class SupervisedModel:
     """Per-factor logistic regressions over text n-grams, lexicon and embedding features."""
 
-    def __init__(self, codes: Sequence[str], *, seed: int = 0, C: float = 4.0) -> None:
+    def __init__(self, codes: Sequence[str], *, seed: int = 0, C: float = 8.0, mean_weight: float = 1.0) -> None:
         self.codes = list(codes)
+        self.mean_weight = mean_weight
         self.seed = seed
         self.C = C
         self.models: list[LogisticRegression | float] = []
@@ -77,7 +78,9 @@ class SupervisedModel:
         else:
             W = self.word.transform(f.texts)
             Ch = self.char.transform(f.texts)
-        dense = np.hstack([np.minimum(f.lex_counts, 3) / 3.0, f.emb_sims * 2.0, f.emb_means])
+        from unreported.coding.autocode import embedding_part
+
+        dense = np.hstack([np.minimum(f.lex_counts, 3) / 3.0, embedding_part(f), f.emb_means * self.mean_weight])
         return sparse.hstack([W, Ch, f.lex_patterns, sparse.csr_matrix(dense)]).tocsr()
 
     def fit(self, f: Features, Y: np.ndarray) -> SupervisedModel:

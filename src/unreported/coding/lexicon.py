@@ -289,7 +289,7 @@ def _negated(pattern: Pattern, sent: Sentence, text: str, span: tuple[int, int],
         if _ky_suffix_negated(pattern.groups[0], toks, span):
             return True
         for k in range(span[1] + 1, min(len(toks), span[1] + 3)):
-            if toks[k].lower in _KY_POST_NEG:
+            if toks[k].lower.startswith(tuple(_KY_POST_NEG)):
                 return True
     return False
 

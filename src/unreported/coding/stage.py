@@ -25,7 +25,14 @@ from pathlib import Path
 import numpy as np
 
 from unreported.cache import Stamp, atomic_write_bytes, atomic_write_text, fingerprint, read_jsonl, write_json, write_jsonl
-from unreported.coding.autocode import AutoCoder
+from unreported.coding.autocode import (
+    CONTRAST_FLOOR,
+    CONTRAST_SPAN,
+    DEFAULT_THRESHOLD,
+    EMB_WEIGHT,
+    EMBEDDING_LANGS,
+    AutoCoder,
+)
 from unreported.coding.codebook import Codebook, load_codebook
 from unreported.coding.recommendations import load_recommendations
 from unreported.coding.units import Unit, units_from_redacted
@@ -77,13 +84,13 @@ def load_human_coders(folder: Path, units: Sequence[Unit], sources: Mapping[str,
         coders[path.stem] = {u: set(c) for u, c in import_sheet(path, codes).items()}
     qdpx = sorted(folder.glob("*.qdpx"))
     if qdpx:
-        from unreported.refiqda import import_qdpx
+        from unreported.refiqda import QdaSource, import_qdpx
 
         by_doc: dict[str, list[Unit]] = defaultdict(list)
         for u in units:
             by_doc[u.doc].append(u)
         for path in qdpx:
-            for c in import_qdpx(path, sources=dict(sources)):
+            for c in import_qdpx(path, [QdaSource(k, k, v) for k, v in sources.items()], code_ids=list(codes)):
                 if c.code_id not in codes:
                     continue
                 coder = coders.setdefault(f"{path.stem}:{c.coder}", {})
@@ -122,8 +129,10 @@ def _qda_codes(codebook: Codebook):
     return out
 
 
-def code_study(study: Study, *, progress: bool = True, force: bool = False) -> dict:
-    """Run the coding stage for ``study``; returns a summary (counts, mode, κ where measured)."""
+def code_study(study: Study, *, progress: bool = True, force: bool = False, coder: AutoCoder | None = None) -> dict:
+    """Run the coding stage for ``study``; returns a summary (counts, mode, κ where measured).
+
+    ``coder``: an AutoCoder to use instead of the default (tests pass one with a model-free encoder)."""
     from unreported.redaction.store import iter_redacted
 
     codebook = load_codebook(study.codebook_path)
@@ -153,7 +162,7 @@ def code_study(study: Study, *, progress: bool = True, force: bool = False) -> d
         raise UnreportedError("no respondent turns to code in the redacted corpus", path=study.redacted_dir)
     write_jsonl(out_dir / "units.jsonl", (u.to_record() for u in units))
 
-    coder = AutoCoder(codebook)
+    coder = coder or AutoCoder(codebook)
     bar = _bar(progress, len(units), "coding: scoring units")
     scored = coder.featurize([u.id for u in units], [u.text for u in units], [u.lang for u in units], progress=bar.update if bar else None)
     _close(bar)
@@ -194,7 +203,10 @@ def code_study(study: Study, *, progress: bool = True, force: bool = False) -> d
             "note": "no human-coded units from two or more transcripts: rule scores (lexicon + embedding) with the default threshold",
         }
     calibration["label_source"] = label_source
-    calibration["rules"] = {"sim_floor": 0.30, "sim_ceil": 0.80, "default_threshold": 0.5}
+    calibration["rules"] = {
+        "contrast_floor": CONTRAST_FLOOR, "contrast_span": CONTRAST_SPAN, "embedding_weight": EMB_WEIGHT,
+        "embedding_languages": sorted(EMBEDDING_LANGS), "default_threshold": DEFAULT_THRESHOLD,
+    }
     write_json(out_dir / "calibration.json", calibration)
 
     suggestions: dict[str, list[dict]] = {}
@@ -322,3 +334,41 @@ def evaluate_gold(path: Path, codebook: Codebook, *, seed: int = 0, progress: bo
     report = coder.train(scored, Y, [r["doc"] for r in recs], seed=seed)
     report.pop("oof", None)
     return report
+
+
+_KY_LETTERS = set("өүңӨҮҢ")
+
+
+def guess_language(text: str) -> str:
+    """en / ru / ky from the script: Kyrgyz-only letters (ө ү ң) mark Kyrgyz; other Cyrillic, Russian."""
+    letters = [c for c in text if c.isalpha()]
+    if not letters:
+        return "en"
+    cyr = sum("\u0400" <= c <= "\u04ff" for c in letters)
+    if cyr / len(letters) < 0.3:
+        return "en"
+    return "ky" if any(c in _KY_LETTERS for c in text) else "ru"
+
+
+def code_records(records: Sequence[Mapping], study: Study, *, path: Path | None = None, progress: bool = False, coder: AutoCoder | None = None) -> list[dict]:
+    """Auto-code free records ``{"id", "text", "lang"?}``; each comes back with ``"codes"``.
+
+    Uses the study's trained model when the coding stage has produced one for this codebook,
+    else the rule scores (lexicon + embedding). Errors name the input line, never its text.
+    """
+    for lineno, rec in enumerate(records, start=1):
+        if not isinstance(rec.get("id"), (str, int)) or not isinstance(rec.get("text"), str):
+            raise UnreportedError('each record needs "id" and "text" (a string)', path=path, line=lineno)
+        lang = rec.get("lang")
+        if lang is not None and not isinstance(lang, str):
+            raise UnreportedError('"lang" must be a language code such as "en", "ru" or "ky"', path=path, line=lineno)
+    codebook = load_codebook(study.codebook_path)
+    coder = AutoCoder(codebook)
+    if not load_trained(study, codebook, coder):
+        log.warning("no trained model in %s: coding with rule scores (lexicon + embedding)", study.coding_dir)
+    langs = [(r.get("lang") or guess_language(r["text"])) for r in records]
+    bar = _bar(progress, len(records), "coding: scoring units")
+    scored = coder.featurize([str(r["id"]) for r in records], [r["text"] for r in records], langs, progress=bar.update if bar else None)
+    _close(bar)
+    assigned = coder.assign(scored)
+    return [{**dict(r), "lang": lang, "codes": codes} for r, lang, codes in zip(records, langs, assigned)]

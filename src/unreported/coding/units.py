@@ -55,20 +55,19 @@ def _chunks(text: str, start: int, end: int, limit: int) -> list[tuple[int, int]
             pos = i + 1
     if text[pos:end].strip():
         paras.append((pos, end))
-    pieces: list[tuple[int, int]] = []
+    merged: list[tuple[int, int]] = []
     for ps, pe in paras:
         if pe - ps <= limit:
-            pieces.append((ps, pe))
+            merged.append((ps, pe))
             continue
-        sents = [(ps + s, ps + e) for s, e in split_sentences(text[ps:pe])]
-        pieces.extend(sents)
-    # greedily merge neighbours back up to the limit, so that parts are not single short sentences
-    merged: list[tuple[int, int]] = []
-    for s, e in pieces:
-        if merged and e - merged[-1][0] <= limit and "\n\n" not in text[merged[-1][1] : s]:
-            merged[-1] = (merged[-1][0], e)
-        else:
-            merged.append((s, e))
+        # a long paragraph: its sentences, merged greedily back up to the limit
+        para: list[tuple[int, int]] = []
+        for s, e in ((ps + s, ps + e) for s, e in split_sentences(text[ps:pe])):
+            if para and e - para[-1][0] <= limit:
+                para[-1] = (para[-1][0], e)
+            else:
+                para.append((s, e))
+        merged.extend(para)
     out = []
     for s, e in merged:
         while s < e and text[s].isspace():

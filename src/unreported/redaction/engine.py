@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from unreported.corpus import speaker_role
 from unreported.redaction.countries import CountryFormats
 from unreported.redaction.gazetteer import Gazetteer, load_gazetteer
 from unreported.redaction.normalize import strip_inflection
@@ -70,9 +71,13 @@ def country_names() -> frozenset[str]:
         for code, name in territories.items():
             if len(code) == 2 and code.isalpha():
                 names.add(name.lower())
-    names.update({"usa", "us", "uk", "america", "америка", "britain", "england", "russia", "кыргызстан",
-                  "киргизия", "kyrgyzstan", "kyrgyz republic", "кыргыз республикасы", "кыргызская республика",
-                  "рф", "кр", "emirates", "эмираты", "оаэ", "uae", "дубай" if False else "emirates"})
+    # common names CLDR does not use, and world regions (not places of a person either)
+    names.update({"usa", "us", "uk", "america", "америка", "britain", "england", "russia", "turkey", "korea",
+                  "south korea", "кыргызстан", "киргизия", "kyrgyzstan", "kyrgyz republic", "кыргыз республикасы",
+                  "кыргызская республика", "рф", "кр", "emirates", "эмираты", "оаэ", "uae", "europe", "европа",
+                  "евробиримдик", "eu", "ес", "cis", "снг", "көз карандысыз мамлекеттер шериктештиги", "asia", "азия",
+                  "central asia", "средняя азия", "центральная азия", "борбордук азия", "middle east", "ближний восток",
+                  "gulf", "scandinavia", "africa", "африка"})
     return frozenset(names)
 
 
@@ -111,7 +116,9 @@ class _Nlp:
                     else:
                         inner.nlp[lang] = spacy.blank("ru" if lang in ("ru",) else "xx")
 
-        conf = NerModelConfiguration(labels_to_ignore=["NORP", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT", "TIME", "LANGUAGE", "WORK_OF_ART", "EVENT", "LAW", "PRODUCT"])
+        mapping = {"PERSON": "PERSON", "PER": "PERSON", "GPE": "LOCATION", "LOC": "LOCATION", "FAC": "LOCATION",
+                   "ORG": "ORGANIZATION", "DATE": "DATE_TIME", "NORP": "NRP"}
+        conf = NerModelConfiguration(model_to_presidio_entity_mapping=mapping, labels_to_ignore=["NORP", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT", "TIME", "LANGUAGE", "WORK_OF_ART", "EVENT", "LAW", "PRODUCT"])
         self.engine = Engine(models=[{"lang_code": lang, "model_name": "blank"} for lang in languages],
                              ner_model_configuration=conf)
         self.engine.load()
@@ -150,20 +157,36 @@ class Detector:
                 GazetteerNameRecognizer(self.gazetteer, cues, lang), NameMorphologyRecognizer(lang),
             ]
             if lang == "en":
+                from unreported.redaction.recognizers.proper_nouns import ProperNounRecognizer
+
                 recs.append(SpacyNerRecognizer("en"))
+                recs.append(ProperNounRecognizer(set(policy.allow_list), "en"))
             else:
                 from unreported.redaction.recognizers.gazetteer_names import stop_words
                 from unreported.redaction.recognizers.pymorphy_names import PymorphyNameRecognizer
 
                 recs.append(NatashaNerRecognizer(lang, cues))
-                recs.append(PymorphyNameRecognizer(lang, stop_words()))
+                if lang == "ru":  # pymorphy3's dictionary is Russian: on Kyrgyz words it guesses
+                    recs.append(PymorphyNameRecognizer(lang, stop_words()))
             for r in recs:
                 registry.add_recognizer(r)
         self.analyzer = AnalyzerEngine(registry=registry, nlp_engine=self.nlp, supported_languages=self.languages)
         self._allow = {a.lower() for a in policy.allow_list}
+        self._institutions = tuple(w.lower() for words in policy.institution_words.values() for w in words)
+        self._heads = tuple(w.lower() for words in policy.institution_heads.values() for w in words)
         self._deny = [
             (re.compile(r"(?<!\w)" + re.escape(d.text) + r"\w{0,6}", re.IGNORECASE), d.label) for d in policy.deny_list
         ]
+
+    def _generic_institution(self, surface: str) -> bool:
+        """'the Ministry of Internal Affairs', 'Police', 'district court': public bodies named
+        generically are what the study is about, not identifiers (a named NGO or shelter is)."""
+        from unreported.redaction.recognizers.gazetteer_names import stop_words
+
+        words = [w.lower() for w in re.findall(r"[^\W\d_]+", surface)]
+        words = [w for w in words if w not in stop_words()]
+        return (bool(words) and all(any(w.startswith(i) for i in self._institutions) for w in words)
+                and any(any(w.startswith(h) for h in self._heads) for w in words))
 
     def language_for(self, language: str, text: str = "") -> str:
         """The analyzer language for a transcript language (Kazakh etc. share the Cyrillic one)."""
@@ -189,6 +212,8 @@ class Detector:
             results = self.analyzer.analyze(text=text, language=lang, entities=entities, nlp_artifacts=artifacts,
                                              score_threshold=0.0)
             spans = self._postprocess(text, results)
+            if propagate:
+                spans = drop_common_words(text, spans)
             if propagate and self.policy.propagate:
                 from unreported.redaction.propagation import propagate as spread
                 from unreported.redaction.recognizers.gazetteer_names import stop_words
@@ -200,6 +225,31 @@ class Detector:
     def detect(self, text: str, language: str) -> list[Span]:
         """Spans in one standalone text, names propagated over it."""
         return self.detect_many([text], language, propagate=True)[0]
+
+    def detect_regions(self, text: str, regions: list[tuple[int, int]], language: str) -> list[Span]:
+        """Spans found inside ``regions`` (turn bodies), names propagated over all of them."""
+        from unreported.redaction.propagation import propagate
+        from unreported.redaction.recognizers.gazetteer_names import stop_words
+
+        spans: list[Span] = []
+        bodies = [text[a:b] for a, b in regions]
+        for (a, _), found in zip(regions, self.detect_many(bodies, language)):
+            spans.extend(Span(s.start + a, s.end + a, s.label, s.score, s.detector) for s in found)
+        spans = drop_common_words(text, spans)
+        if self.policy.propagate:
+            spans = propagate(text, spans, regions, stop_words())
+        return spans
+
+    def detect_transcript(self, text: str, language: str) -> list[Span]:
+        """A transcript's spans, turn bodies only (labels and headers untouched); plain text otherwise."""
+        from unreported.corpus import parse_turns
+        from unreported.errors import CorpusError
+
+        try:
+            turns = parse_turns(text)
+        except CorpusError:
+            return self.detect(text, language)
+        return self.detect_regions(text, [(t.start, t.end) for t in turns if t.end > t.start], language)
 
     def _postprocess(self, text: str, results) -> list[Span]:
         spans = []
@@ -213,16 +263,20 @@ class Detector:
             if end <= start:
                 continue
             surface = text[start:end]
-            if surface.lower() in self._allow:
+            if surface.lower() in self._allow or speaker_role(surface) is not None:
                 continue
             if self.policy.keep_countries and label in ("LOCATION", "ORGANIZATION", "PERSON") and is_country(surface):
+                continue
+            if label == "ORGANIZATION" and self._generic_institution(surface):
                 continue
             detector = (r.recognition_metadata or {}).get("recognizer_name", "presidio")
             spans.append(Span(start, end, label, float(r.score), detector))
         for pattern, label in self._deny:
             for m in pattern.finditer(text):
                 spans.append(Span(m.start(), m.end(), label, 1.0, "deny_list"))
-        return merge_spans(_grow_names(text, merge_spans(spans)))
+        grown = merge_spans(_grow_names(text, merge_spans(spans)))
+        return [g for g in grown if not (text[g.start:g.end].lower() in self._allow or
+                                         (g.label in ("PERSON", "LOCATION", "ORGANIZATION") and is_country(text[g.start:g.end])))]
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -275,7 +329,7 @@ def _grow_names(text: str, spans: list[Span]) -> list[Span]:
             pos += m.end()
         pos = s.start  # preceding list items
         while True:
-            m = re.search(r"([A-ZА-ЯЁӨҮҢÀ-ÞĀ-ſ][\w'’\-]*)(,\s*|\s+(?:and|or|и|или|жана)\s+)$", text[max(0, pos - 40) : pos])
+            m = re.search(r"(?<=[\w,] )([A-ZА-ЯЁӨҮҢÀ-ÞĀ-ſ][\w'’\-]*)(,\s*|\s+(?:and|or|и|или|жана)\s+)$", text[max(0, pos - 40) : pos])
             if not m or m.group(1).lower() in stop or is_country(m.group(1)):
                 break
             b = max(0, pos - 40)
@@ -284,13 +338,44 @@ def _grow_names(text: str, spans: list[Span]) -> list[Span]:
     return out + extra
 
 
-_INITIALS = re.compile(r"(?:(?:[A-ZА-ЯЁ]\.\s?){1,2}|(?:де|фон|ван|дер|ле|ди|da|de|van|von|der|di|le|al|bin|ibn)\s)$")
+_INITIALS = re.compile(r"(?<!\w)(?:(?:[A-ZА-ЯЁ]\.\s?){1,2}|(?:де|фон|ван|дер|ди|da|de|van|von|der|di|bin|ibn)\s)$")
 
 
 def _extend_initials(text: str, start: int) -> int:
     """Take initials ('В.', 'М.В. ') and name particles ('де', 'van') before a name into it."""
     m = _INITIALS.search(text, max(0, start - 8), start)
     return m.start() if m else start
+
+
+_PROPER_TAGS = {"Name", "Surn", "Patr", "Geox", "Orgn", "Trad", "Abbr"}
+
+
+@lru_cache(maxsize=50_000)
+def _russian_common_word(word: str) -> bool:
+    """True for a Cyrillic word pymorphy3's dictionary knows only as a common word ('Следователь',
+    'Девушка'); names, places and unknown words ('Бакыт', 'Айгүл') are not."""
+    if not re.fullmatch(r"[А-ЯЁа-яё]+", word):
+        return False
+    from unreported.redaction.recognizers.pymorphy_names import _morph
+
+    parses = _morph().parse(word)
+    if not parses or not parses[0].is_known:
+        return False
+    return not any(_PROPER_TAGS & set(p.tag.grammemes) for p in parses[:3])
+
+
+def drop_common_words(text: str, spans: list[Span]) -> list[Span]:
+    """Drop one-word names that the same text also writes in lower case ('Милицияга' opening a
+    sentence, 'милицияга' elsewhere): a common word, not a name. Cue-backed spans (score ≥ 0.9) stay."""
+    lower_words = set(re.findall(r"(?<![\w-])[^\W\d_A-ZА-ЯЁӨҮҢ][\w'’-]*", text))
+    out = []
+    for s in spans:
+        surface = text[s.start : s.end]
+        if (s.label in ("PERSON", "LOCATION", "ORGANIZATION") and s.score < 0.9 and " " not in surface
+                and surface[:1].isupper() and (surface.lower() in lower_words or _russian_common_word(surface))):
+            continue
+        out.append(s)
+    return out
 
 
 def merge_spans(spans: list[Span]) -> list[Span]:

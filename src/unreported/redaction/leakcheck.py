@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from unreported.config import Study
+from unreported.corpus import speaker_role
 from unreported.redaction.normalize import name_key, strip_inflection
 
 _WORD = re.compile(r"[^\W\d_][\w'’]*")
@@ -37,17 +38,24 @@ def _name_keys(word: str) -> set[str]:
 
 
 class LeakChecker:
-    def __init__(self, originals: list[tuple[str, str]], gazetteer=None, cues: list[str] = ()) -> None:
+    def __init__(self, originals: list[tuple[str, str]], gazetteer=None, cues: list[str] = (), allow: list[str] = ()) -> None:
         self.phrases: list[tuple[re.Pattern[str], str]] = []
         self.word_keys: dict[str, str] = {}
+        from unreported.redaction.recognizers.gazetteer_names import stop_words
+
+        stop = stop_words() | {a.lower() for a in allow}
         for label, form in originals:
             form = form.strip()
-            if len(form) < 3:
+            if len(form) < 3 or form.lower() in stop:
                 continue
-            self.phrases.append((re.compile(r"(?<!\w)" + re.escape(form) + r"(?!\w)", re.IGNORECASE), label))
-            if label in ("PERSON", "LOCATION", "ORGANIZATION"):
+            if " " in form or not form[:1].isalpha():
+                pattern = re.compile(r"(?<!\w)" + re.escape(form) + r"(?!\w)", re.IGNORECASE)
+            else:  # a one-word name: as written (capitalised), any case after the first letter
+                pattern = re.compile(r"(?<!\w)" + re.escape(form[:1]) + r"(?i:" + re.escape(form[1:]) + r")(?!\w)")
+            self.phrases.append((pattern, label))
+            if label == "PERSON":
                 for w in _WORD.findall(form):
-                    if len(w) >= 4:
+                    if len(w) >= 4 and w[:1].isupper() and w.lower() not in stop:
                         self.word_keys.setdefault(name_key(w), label)
         self.gazetteer = gazetteer
         self.cues = {c.lower() for c in cues}
@@ -60,7 +68,7 @@ class LeakChecker:
             labels = {label for pattern, label in self.phrases if pattern.search(line)}
             words = _WORD.findall(line)
             for i, w in enumerate(words):
-                if not w[0].isupper():
+                if not w[0].isupper() or speaker_role(w) is not None:
                     continue
                 for k in _name_keys(w):
                     if k in self.word_keys:
@@ -85,7 +93,7 @@ def checker_for_study(study: Study) -> LeakChecker:
     ambiguous = [w for ws in policy.ambiguous_names.values() for w in ws]
     gaz = load_gazetteer([study.policy_path.parent / p for p in policy.gazetteer], ambiguous)
     cues = [c for cs in policy.name_context.values() for c in cs]
-    return LeakChecker(keystore.originals() if keystore else [], gaz, cues)
+    return LeakChecker(keystore.originals() if keystore else [], gaz, cues, policy.allow_list)
 
 
 def check_paths(study: Study, paths: list[Path] | None = None) -> list[Hit]:

@@ -66,6 +66,14 @@ class Policy(BaseModel):
     name_context: dict[str, list[str]] = Field(
         default_factory=dict, description="Per language: words that announce a name (zovut, named, аты...)."
     )
+    institution_words: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="Per language: word stems of generic public bodies; an organisation named only by them is kept.",
+    )
+    institution_heads: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="Per language: stems of state bodies; a kept organisation must contain one of them.",
+    )
     gazetteer: list[Path] = Field(
         default_factory=list, description="Extra name lists (YAML), relative to the policy file."
     )

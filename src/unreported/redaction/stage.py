@@ -56,16 +56,7 @@ class Redactor:
                                    self.keystore.key_id]).encode("utf-8"))
 
     def detect_regions(self, text: str, regions: list[tuple[int, int]], language: str) -> list[Span]:
-        """Spans in ``text`` found inside ``regions`` (turn bodies), with propagation."""
-        bodies = [text[a:b] for a, b in regions]
-        spans: list[Span] = []
-        for (a, _), found in zip(regions, self.detector.detect_many(bodies, language)):
-            spans.extend(Span(s.start + a, s.end + a, s.label, s.score, s.detector) for s in found)
-        if self.policy.propagate:
-            from unreported.redaction.recognizers.gazetteer_names import stop_words
-
-            spans = propagate(text, spans, regions, stop_words())
-        return spans
+        return self.detector.detect_regions(text, regions, language)
 
     def redact_text(self, text: str, regions: list[tuple[int, int]], language: str) -> tuple[str, list[dict]]:
         spans = self.detect_regions(text, regions, language)

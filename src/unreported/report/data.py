@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from unreported.cache import read_jsonl, sha256_file
+from unreported.cache import fingerprint, read_jsonl, sha256_file
 from unreported.config import FACTOR_IDS, PROJECT_ROOT, Study, load_yaml_model, read_yaml
 from unreported.errors import ConfigError, UnreportedError
 
@@ -414,6 +414,20 @@ def redaction_counts(study: Study) -> pd.DataFrame | None:
     return table.reset_index()
 
 
+def excluded_documents(study: Study) -> pd.DataFrame:
+    """Transcripts the redaction stage kept out of every later stage: quarantined or without consent."""
+    path = study.redacted_dir / "index.json"
+    rows: list[dict[str, str]] = []
+    if path.is_file():
+        index = json.loads(path.read_text(encoding="utf-8"))
+        for item in index.get("quarantined", []):
+            rows.append({"transcript": str(item.get("id", "?")), "excluded because": str(item.get("reason", "quarantined"))})
+        for item in index.get("refused_no_consent", []):
+            doc = item.get("id", item) if isinstance(item, dict) else item
+            rows.append({"transcript": str(doc), "excluded because": "no consent recorded in the manifest"})
+    return pd.DataFrame(rows, columns=["transcript", "excluded because"])
+
+
 def policy_summary(path: Path) -> pd.DataFrame:
     """Top-level settings of the redaction policy: scalars and label lists only.
 
@@ -532,6 +546,14 @@ def input_hashes(study: Study) -> pd.DataFrame:
     rows = [
         {"input": name, "sha256": sha256_file(p) if p.is_file() else "missing"} for name, p in files
     ]
+    try:
+        from unreported.pipeline import corpus_files
+
+        transcripts = corpus_files(study)
+        rows.insert(1, {"input": f"corpus: manifest + {len(transcripts) - 1} transcripts (one hash over all)",
+                        "sha256": fingerprint(transcripts)})
+    except UnreportedError as exc:
+        rows.insert(1, {"input": "corpus", "sha256": f"unreadable ({type(exc).__name__})"})
     for stamp in sorted(study.output_dir.glob("*/.stamp.json")):
         try:
             key = json.loads(stamp.read_text(encoding="utf-8")).get("key", "")

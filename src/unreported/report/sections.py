@@ -42,6 +42,14 @@ def table(df: pd.DataFrame, index: bool = False) -> str:
     return "\n".join(lines)
 
 
+_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>#|$~^"})
+
+
+def literal(text: str) -> str:
+    """Transcript-derived text as literal Markdown: no markup, no raw HTML, one line."""
+    return " ".join(str(text).split()).translate(_MD_SPECIAL)
+
+
 def missing(message: str) -> str:
     return f"::: {{.callout-warning}}\n**Not available.** {message}\n:::"
 
@@ -65,6 +73,10 @@ def corpus(data: ReportData) -> str:
         "Counts per respondent group, interview kind (IDI: in-depth interview; FGD: focus group) and language:",
         table(d.corpus_table(data)),
     ]
+    excluded = d.excluded_documents(data.study)
+    if not excluded.empty:
+        parts.append(f"{len(excluded)} further transcript(s) were kept out by the redaction stage "
+                     f"({', '.join(excluded['transcript'])}); see [Methods and audit](methods.html).")
     if data.note("coding"):
         parts.append(missing(data.note("coding")))
     return "\n\n".join(parts)
@@ -146,7 +158,7 @@ def _quotes(data: ReportData, factor_id: str) -> str:
         return "_No unit is coded with this factor._"
     blocks = []
     for r in q.itertuples(index=False):
-        blocks.append(f"> {r.text}\n>\n> — transcript **{r.doc}**, turn {r.turn} ({r.group}, {r.lang})")
+        blocks.append(f"> {literal(r.text)}\n>\n> — transcript **{r.doc}**, turn {r.turn} ({r.group}, {r.lang})")
     return "\n\n".join(blocks)
 
 
@@ -192,17 +204,34 @@ def emergent(data: ReportData) -> str:
     if data.note("topics"):
         return missing(data.note("topics"))
     study = data.study
-    parts = []
+    parts = ["Themes the topic model found that no factor of the codebook covers well "
+             "(most of their units carry no factor code):"]
     em = d.read_csv(study.topics_dir / "emergent.csv")
-    parts.append("Themes the topic model found that no factor of the codebook covers:")
-    parts.append(table(em) if em is not None else "_(no emergent.csv)_")
+    if em is None or em.empty:
+        parts.append("_The topic model found no emergent theme._")
+    else:
+        parts.append("\n\n".join(_emergent_item(row) for row in em.to_dict("records")))
     al = d.read_csv(study.topics_dir / "alignment.csv")
     if al is not None:
-        parts.append("How each topic aligns with the codebook's factors:")
-        parts.append(table(al))
+        parts.append("How each topic aligns with the factors (share of its units coded with each):")
+        parts.append(table(al.round(2)))
     for png in d.topic_figures(study):
         parts.append(image(figures.file_data_uri(png), png.stem.replace("_", " ")))
     return "\n\n".join(parts)
+
+
+def _emergent_item(row: dict[str, Any]) -> str:
+    """One emergent theme: its label, size, keywords and the first of its (redacted) example units."""
+    label = str(row.get("label", row.get("topic", "?")))
+    meta = [f"{row['size']} units" if "size" in row else "", str(row.get("lang", "")),
+            f"{100 * float(row['uncoded']):.0f}% uncoded" if "uncoded" in row else ""]
+    line = f"- **{label}** ({', '.join(m for m in meta if m)})"
+    if row.get("keywords"):
+        line += f"  \n  _Keywords:_ {literal(row['keywords'])}"
+    quotes = str(row.get("quotes") or "").split(" || ")
+    if quotes and quotes[0].strip():
+        line += f"  \n  _Example:_ {literal(d.shorten(quotes[0], 300))}"
+    return line
 
 
 # --- Methods and audit ----------------------------------------------------------------------
@@ -222,6 +251,12 @@ def redaction(data: ReportData) -> str:
     counts = d.redaction_counts(study)
     parts.append("Spans replaced, per PII label and language (from the audit files):")
     parts.append(table(counts))
+    excluded = d.excluded_documents(study)
+    if excluded.empty:
+        parts.append("No transcript was quarantined or refused.")
+    else:
+        parts.append(f"**{len(excluded)} transcript(s) kept out of every later stage** (fail closed):")
+        parts.append(table(excluded))
     return "\n\n".join(parts)
 
 
@@ -263,6 +298,9 @@ def _flatten(obj: dict[str, Any], prefix: str = "") -> dict[str, Any]:
         key = f"{prefix}{k}"
         if isinstance(v, dict):
             out.update(_flatten(v, key + "."))
+        elif isinstance(v, list) and v and all(isinstance(x, dict) for x in v):
+            for i, item in enumerate(v):
+                out.update(_flatten(item, f"{key}[{item.get('key', i)}]."))
         else:
             out[key] = v
     return out

@@ -36,7 +36,11 @@ class TopicSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     seed: int = 42
-    mode: Mode = Field(default="unguided", description="unguided, guided (codebook seed words) or zeroshot (factor definitions).")
+    mode: Mode = Field(
+        default="guided",
+        description="guided (codebook seed words; the default: fewest outliers, best factor alignment and every "
+        "planted non-codebook theme surfaced on the synthetic corpus), unguided, or zeroshot (factor definitions).",
+    )
     clustering: Literal["hdbscan", "kmeans"] = "hdbscan"
     embedding: dict[str, str] = Field(
         default_factory=lambda: {"en": "minilm", "ru": "navec"},
@@ -80,6 +84,7 @@ class LanguageRun:
     outliers_before: int
     outliers_after: int
     n_topics: int
+    clustering: str = ""
 
 
 @dataclass
@@ -172,7 +177,11 @@ def _fit_one(lang: str, texts: list[str], backend: str, settings: TopicSettings,
         zeroshot_min_similarity=settings.zeroshot_min_similarity, calculate_probabilities=False,
         low_memory=False, verbose=False,
     )
+    clustering = type(model.hdbscan_model).__name__  # zero-shot replaces it after fitting
     topics, _ = model.fit_transform(docs, embeddings=emb.copy())
+    if settings.clustering == "hdbscan" and n >= 20 and all(t == -1 for t in topics):
+        log.warning("topics (%s): HDBSCAN found no cluster in %d units; refitting with KMeans", lang, n)
+        return _fit_one(lang, texts, backend, settings.model_copy(update={"clustering": "kmeans"}), factors)
     before = sum(1 for t in topics if t == -1)
     if before and len(set(topics) - {-1}) > 0:
         topics = model.reduce_outliers(docs, topics, strategy=settings.outlier_strategy,
@@ -192,7 +201,7 @@ def _fit_one(lang: str, texts: list[str], backend: str, settings: TopicSettings,
     }
     run = LanguageRun(lang=lang, n_units=n, backend=embedder.describe(), mode=mode, mode_note=note,
                       outliers_before=before, outliers_after=sum(1 for t in topics if t == -1),
-                      n_topics=len(keywords))
+                      n_topics=len(keywords), clustering=clustering)
     return topics, keywords, emb, run, model
 
 

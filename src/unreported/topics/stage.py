@@ -96,6 +96,7 @@ class TopicsResult:
     out_dir: Path
     skipped: bool
     manifest: dict[str, Any]
+    fit: TopicFit | None = None  # None when the stage was skipped (see refit)
 
 
 def _csv(df: pd.DataFrame, path: Path) -> None:
@@ -143,7 +144,16 @@ def run_topics(study: Study, settings: TopicSettings | None = None, *, force: bo
     manifest = build_manifest(fit, settings, versions, {p.name: sha256_file(p) for p in inputs}, align)
     write_json(out / "run_manifest.json", manifest)
     stamp.write(key)
-    return TopicsResult(out, False, manifest)
+    return TopicsResult(out, False, manifest, fit)
+
+
+def refit(study: Study, settings: TopicSettings | None = None) -> TopicFit:
+    """The fitted models behind the stage's outputs (same inputs and seed give the same fit),
+    for BERTopic's interactive plots in the notebook when the stage itself was skipped."""
+    settings = settings or TopicSettings(seed=study.config.seed)
+    records = read_units(study.coding_dir / "units.jsonl", default_lang=study.config.languages[0])
+    codebook = study.codebook_path if study.codebook_path.is_file() else None
+    return fit_records(records, settings, codebook)
 
 
 def build_manifest(fit: TopicFit, settings: TopicSettings, versions: dict, input_hashes: dict[str, str],
@@ -160,6 +170,7 @@ def build_manifest(fit: TopicFit, settings: TopicSettings, versions: dict, input
         "environment": {"HF_HUB_OFFLINE": "1", "umap_n_jobs": 1},
         "languages": [
             {"key": r.lang, "units": r.n_units, "embedding": r.backend, "mode": r.mode, "mode_note": r.mode_note,
+             "clustering": r.clustering,
              "topics": r.n_topics, "outliers_before_reduction": r.outliers_before,
              "outliers_after_reduction": r.outliers_after}
             for r in fit.runs

@@ -21,7 +21,7 @@ _FLAT_RU = r"(?:д(?:ом)?\.?|корп(?:ус)?\.?|стр\.?|кв(?:артир�
 _ADDRESS_CUES = ("address", "live", "lives", "lived", "living", "located", "sent to", "send", "ship", "deliver", "moved",
                  "meet", "drops", "office", "адрес", "живу", "жила", "жил", "проживает", "дареги", "турам", "жашайм")
 # City / region / postcode / country parts that follow a street line, separated by commas or line breaks
-_TAIL = (r"(?:,?\s*(?:apt\.?|apartment|suite|unit|#|box|flat)\s*\w+)*"
+_TAIL = (r"(?:[ \t]*[,\n]?[ \t]*(?:apt|apartment|suite|unit|#|box|flat)(?!\w)\.?[ \t]*\w+)*"
          r"(?:[ \t]*[,\n][ \t]*,?[ \t]*(?:[^\W\d_][\w'’.\-()]*(?:[ \t]+[^\W\d_][\w'’.\-()]*){0,3}(?:[ \t]+\d{4,6})?|[A-Z]{2}|\d{4,6}(?:-\d{4})?)){0,4}")
 
 
@@ -39,13 +39,13 @@ def build(formats: list[CountryFormats], language: str) -> RegexRecognizer:
     rules = [
         # keyword first: ул. Ленина 12, кв. 5 / мкр. Асанбай, д. 7 / проспект Чуй, 120
         RegexRule("street_first", "ADDRESS",
-                  re.compile(rf"(?<!\w)(?:{sw})\.?\s+{_NAME}(?:[\s\-]{_NAME}){{0,3}}(?:,?\s*{_NUM})?{tail}", re.I), 0.7),
+                  re.compile(rf"(?<!\w)(?i:{sw})\.?[ \t]+{_NAME}(?:[ \t\-]{_NAME}){{0,3}}(?:,?[ \t]*{_NUM})?{tail}"), 0.7),
         # name first: Ленина көчөсү 12 / Chui Avenue 120 / Baker Street
         RegexRule("street_last", "ADDRESS",
                   re.compile(rf"(?:{_NUM}\s+)?{_NAME}(?:[\s\-]{_NAME}){{0,2}}\s+(?i:{sw})(?!\w)\.?(?:,?\s*{_NUM})?{tail}"), 0.6),
         # English number-first with flat and following city/state/postcode parts
         RegexRule("number_first", "ADDRESS",
-                  re.compile(rf"\b\d{{1,6}}[A-Za-z]?\s+(?:[{_UP}][\w'’.\-]*\s+){{1,4}}(?:{sw})\.?" + _TAIL, re.I), 0.55),
+                  re.compile(rf"\b\d{{1,6}}[A-Za-z]?[ \t]+(?:\d{{1,5}}[ \t]+)?(?:[{_UP}][\w'’.\-]*[ \t]+){{1,4}}(?:{sw})(?!\w)\.?(?:[ \t]+[{_UP}][\w'’.\-]*){{0,3}}(?:[ \t]+\d{{1,5}}\w?)?" + _TAIL, re.I), 0.55),
         # house number, street name (any script and case), building number: '5366 Pivovarská 276'
         RegexRule("number_name_number", "ADDRESS",
                   re.compile(rf"\b\d{{1,6}}[A-Za-z]?\s+(?:\d{{1,4}}\s+)?[^\W\d_][\w'’.\-]*(?:[ \t]+[^\W\d_][\w'’.\-]*){{0,4}}[ \t]+\d{{1,5}}[A-Za-z]?\b\.?" + _TAIL),

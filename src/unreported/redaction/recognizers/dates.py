@@ -16,7 +16,8 @@ _EN_MONTHS = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|jul
 
 RULES = [
     RegexRule("numeric", "DATE", re.compile(r"\b(?:0?[1-9]|[12]\d|3[01])[./-](?:0?[1-9]|1[0-2])[./-](?:19|20)?\d{2}\b"), 0.75),
-    RegexRule("iso", "DATE", re.compile(r"\b(?:19|20)\d{2}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])\b"), 0.8),
+    RegexRule("iso", "DATE", re.compile(r"\b(?:19|20)\d{2}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])(?:[ T]\d{2}:\d{2}(?::\d{2})?)?\b"), 0.8),
+    RegexRule("us_numeric", "DATE", re.compile(r"\b(?:0?[1-9]|1[0-2])/(?:0?[1-9]|[12]\d|3[01])/(?:19|20)\d{2}\b"), 0.7),
     RegexRule("ru_words", "DATE", re.compile(rf"\b(?:[12]?\d|3[01])(?:-?го)?\s+{_RU_MONTHS}(?:\s+(?:19|20)\d{{2}}(?:\s*(?:года|году|г\.?))?)?", re.I), 0.7),
     RegexRule("ky_words", "DATE", re.compile(rf"(?:\b(?:19|20)\d{{2}}-?\s*(?:жылы|жылдын|ж\.)\s+)?\b(?:[12]?\d|3[01])-?\s*{_KY_MONTHS}", re.I), 0.65),
     RegexRule("en_words", "DATE", re.compile(rf"\b(?:(?:[12]?\d|3[01])(?:st|nd|rd|th)?\s+(?:of\s+)?{_EN_MONTHS},?\s+(?:19|20)\d{{2}}|{_EN_MONTHS}\s+(?:[12]?\d|3[01])(?:st|nd|rd|th)?,?\s+(?:19|20)\d{{2}})\b", re.I), 0.75),

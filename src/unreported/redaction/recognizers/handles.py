@@ -15,7 +15,7 @@ RULES = [
         "USERNAME",
         re.compile(
             r"(?i:(?:ник|никнейм|логин|username|user name|nickname|handle|skype|скайп|telegram|телеграм|instagram|инстаграм)"
-            r"\w*\s*[:\-]?\s*)(?P<v>@?[A-Za-z][A-Za-z0-9_.]{3,31})\b"
+            r"\w*(?:\s*[:\-]\s*|\s+(?=@)))(?P<v>@?[A-Za-z][A-Za-z0-9_.]{3,31})\b"
         ),
         0.75,
     ),

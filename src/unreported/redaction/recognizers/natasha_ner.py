@@ -45,8 +45,10 @@ class NatashaNerRecognizer(EntityRecognizer):
             label = LABELS.get(span.type)
             if label and (not entities or label in entities):
                 start, stop = self._trim_edges(text, span.start, span.stop)
-                if stop > start:
-                    out.append(make_result(label, start, stop, SCORES[span.type], self.name))
+                if stop <= start:
+                    continue
+                score = SCORES[span.type]
+                out.append(make_result(label, start, stop, score, self.name))
         return out
 
     def _trim_edges(self, text: str, start: int, stop: int) -> tuple[int, int]:

@@ -1,7 +1,7 @@
 """English NER from the spaCy pipeline Presidio already ran (read from its NLP artifacts).
 
-Mapped to our labels: PERSON; GPE/LOC/FAC -> LOCATION; ORG -> ORGANIZATION; DATE -> DATE.
-NORP (nationalities) is not PII for this study.
+Mapped to our labels: PERSON; GPE/LOC/FAC -> LOCATION; ORG -> ORGANIZATION.
+NORP (nationalities) is not PII for this study; DATE comes from the date patterns.
 """
 
 from __future__ import annotations
@@ -12,8 +12,9 @@ from unreported.redaction.recognizers.base import make_result
 
 # spaCy labels, and the Presidio names its NLP engine already converted them to
 LABELS = {"PERSON": "PERSON", "PER": "PERSON", "GPE": "LOCATION", "LOC": "LOCATION", "FAC": "LOCATION",
-          "LOCATION": "LOCATION", "ORG": "ORGANIZATION", "ORGANIZATION": "ORGANIZATION", "DATE": "DATE",
-          "DATE_TIME": "DATE"}
+          "LOCATION": "LOCATION", "ORG": "ORGANIZATION", "ORGANIZATION": "ORGANIZATION"}
+# spaCy's DATE ("2019", "last year", "three months") is not used: only calendar dates that could
+# identify someone are PII, and the date patterns (recognizers/dates.py) find those.
 SCORES = {"PERSON": 0.85, "LOCATION": 0.8, "ORGANIZATION": 0.6, "DATE": 0.7}
 
 

@@ -1,0 +1,49 @@
+"""Cross-validation grouped by transcript, threshold calibration, κ aggregation by turn."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from unreported.coding.autocode import agreement
+from unreported.coding.classifier import choose_thresholds, grouped_folds, kappa
+
+
+def test_folds_never_split_a_transcript() -> None:
+    groups = [f"T{i % 7}" for i in range(40)]
+    folds = grouped_folds(groups, 5)
+    assert len(folds) == 5
+    seen = []
+    for train, test in folds:
+        assert not ({groups[i] for i in train} & {groups[i] for i in test})
+        seen.extend(test.tolist())
+    assert sorted(seen) == list(range(40))
+    with pytest.raises(ValueError, match="at least two transcripts"):
+        grouped_folds(["T1"] * 5, 5)
+
+
+def test_threshold_maximises_kappa() -> None:
+    y = np.array([[0], [0], [0], [1], [1], [1]])
+    s = np.array([[0.1], [0.2], [0.32], [0.35], [0.36], [0.9]])
+    th, curve = choose_thresholds(s, y)
+    assert th == [0.35]  # the only grid point that separates the two classes
+    assert kappa(y[:, 0], s[:, 0] >= th[0]) == 1.0
+    wide = np.array([[0.1], [0.2], [0.3], [0.62], [0.7], [0.9]])
+    assert choose_thresholds(wide, y)[0] == [0.5]  # ties go to the threshold nearest 0.5
+
+
+def test_kappa_edge_cases() -> None:
+    assert kappa(np.zeros(4), np.zeros(4)) == 1.0
+    assert kappa(np.array([0, 1, 0, 1]), np.array([0, 1, 0, 1])) == 1.0
+    assert kappa(np.array([0, 1, 0, 1]), np.zeros(4)) == 0.0
+
+
+def test_agreement_aggregates_split_turns_and_languages() -> None:
+    # two parts of one turn: the code found in either part counts for the turn
+    Y = np.array([[1], [1], [0], [1]])
+    P = np.array([[0], [1], [0], [1]])
+    turns = ["D#001", "D#001", "D#003", "E#001"]
+    langs = ["en", "en", "en", "ru"]
+    a = agreement(Y, P, langs, turns, ["F1"])
+    assert a["all"]["n_turns"] == 3 and a["all"]["kappa"]["F1"] == 1.0
+    assert a["en"]["n_turns"] == 2 and a["ru"]["n_turns"] == 1

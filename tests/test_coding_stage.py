@@ -1,0 +1,128 @@
+"""The coding stage end to end on a small redacted corpus, with model-free scorers:
+outputs and their fields, determinism, training with grouped CV, fail-closed input, `code apply`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from unreported.cache import read_jsonl, sha256_file, write_json
+from unreported.coding.autocode import AutoCoder
+from unreported.coding.codebook import load_codebook
+from unreported.coding.embedding import EmbeddingScorer, HashingEncoder
+from unreported.coding.lexicon import Analyzer, Lexicon
+from unreported.coding.stage import code_records, code_study, guess_language
+from unreported.config import Study
+from unreported.errors import RedactionError, UnreportedError
+
+SAYINGS = {
+    "F1": "If I go to the police the whole village will know, they cannot keep anything confidential.",
+    "F2": "I did not know my rights or where to complain.",
+    "F3": "I was afraid they would put me in jail because my passport was forged.",
+    "F4": "I do not trust the police, they took a bribe from the recruiter.",
+    "F5": "The recruiter threatened to kill my mother if I spoke.",
+    "F6": "His family returned the money and we agreed to withdraw the complaint.",
+    "F7": "They re-qualified the case as fraud under another article.",
+}
+FILLER = ["We talked about the weather and the harvest.", "My sister studies at school.", "The bus was late again."]
+
+
+def _doc(i: int) -> tuple[str, list[list[str]]]:
+    lines, codes = ["# FICTIONAL", ""], []
+    factors = list(SAYINGS)
+    for t in range(4):
+        lines.append(f"Interviewer: Question {t}?")
+        f = factors[(i + t) % 7]
+        if t == 3:
+            lines.append(f"Respondent: {FILLER[i % 3]}")
+            codes.append([])
+        else:
+            lines.append(f"Respondent: {FILLER[t % 3]} {SAYINGS[f]}")
+            codes.append([f])
+    return "\n".join(lines) + "\n", codes
+
+
+@pytest.fixture()
+def study(tmp_path: Path, project_root: Path) -> Study:
+    corpus = tmp_path / "corpus"
+    (corpus / "gold").mkdir(parents=True)
+    red = tmp_path / "output" / "redacted"
+    red.mkdir(parents=True)
+    docs, gold = [], []
+    for i in range(6):
+        did = f"D{i}"
+        text, codes = _doc(i)
+        (red / f"{did}.txt").write_text(text, encoding="utf-8")
+        (red / f"{did}.audit.jsonl").write_text("", encoding="utf-8")
+        docs.append({"id": did, "language": "en", "respondent_group": ["VoT", "CSO", "police"][i % 3], "kind": "IDI",
+                     "text_sha256": sha256_file(red / f"{did}.txt"), "audit_sha256": sha256_file(red / f"{did}.audit.jsonl")})
+        for t, cs in enumerate(codes):
+            gold.append({"id": f"{did}#{2 * t + 1:03d}", "doc": did, "lang": "en", "speaker": "Respondent", "role": "respondent",
+                         "group": "VoT", "text": "", "codes": cs})
+    write_json(red / "index.json", {"documents": docs})
+    (corpus / "gold" / "codes.jsonl").write_text("".join(json.dumps(g) + "\n" for g in gold), encoding="utf-8")
+    (tmp_path / "study.yml").write_text(
+        f"name: t\ncountry: KG\nlanguages: [en]\ncorpus: corpus\noutput: output\n"
+        f"codebook: {project_root / 'coding/codebook.yml'}\nrecommendations: {project_root / 'coding/recommendations.yml'}\n",
+        encoding="utf-8",
+    )
+    return Study.load(tmp_path / "study.yml")
+
+
+def _coder(study: Study) -> AutoCoder:
+    cb = load_codebook(study.codebook_path)
+    return AutoCoder(cb, lexicon=Lexicon.from_codebook(cb, Analyzer(use_models=False)), scorer=EmbeddingScorer(cb, HashingEncoder()))
+
+
+def test_stage_writes_the_data_contract(study: Study) -> None:
+    summary = code_study(study, progress=False, coder=_coder(study))
+    out = study.coding_dir
+    units = read_jsonl(out / "units.jsonl")
+    assert len(units) == 6 * 4 and summary["units"] == 24
+    assert set(units[0]) == {"id", "doc", "turn", "part", "lang", "group", "kind", "speaker", "role", "start", "end", "text"}
+    text = (study.redacted_dir / "D0.txt").read_text(encoding="utf-8")
+    assert all(text[u["start"] : u["end"]] == u["text"] for u in units if u["doc"] == "D0")
+    codes = read_jsonl(out / "codes.jsonl")
+    assert codes and all(set(c) == {"unit", "code", "score", "evidence", "method"} for c in codes)
+    by_unit = {u["id"]: u["text"] for u in units}
+    assert all(c["evidence"] in by_unit[c["unit"]] for c in codes)
+    cal = json.loads((out / "calibration.json").read_text(encoding="utf-8"))
+    assert cal["mode"] == "supervised" and cal["grouped_by"] == "transcript"
+    assert set(cal["methods"]) == {"lexicon", "embedding", "rules", "supervised"}
+    assert set(cal["thresholds"]) == set(SAYINGS)
+    rel = (out / "reliability.csv").read_text(encoding="utf-8")
+    assert rel.startswith("comparison,code,") and "auto vs gold" in rel
+    for name in ("project.qdpx", "codebook.qdc", "coding_sheet.xlsx", "model.pkl"):
+        assert (out / name).is_file()
+
+
+def test_stage_is_deterministic_and_cached(study: Study) -> None:
+    code_study(study, progress=False, coder=_coder(study))
+    out = study.coding_dir
+    first = {n: (out / n).read_bytes() for n in ("units.jsonl", "codes.jsonl", "calibration.json", "reliability.csv")}
+    assert code_study(study, progress=False, coder=_coder(study)).get("skipped")
+    code_study(study, progress=False, coder=_coder(study), force=True)
+    assert {n: (out / n).read_bytes() for n in first} == first
+
+
+def test_unaudited_input_is_refused(study: Study) -> None:
+    (study.redacted_dir / "D2.audit.jsonl").unlink()
+    with pytest.raises(RedactionError, match="no audit"):
+        code_study(study, progress=False, coder=_coder(study))
+
+
+def test_apply_codes_free_records_and_checks_input(study: Study, tmp_path: Path) -> None:
+    recs = [{"id": "x", "text": SAYINGS["F5"]}, {"id": "y", "text": "Nothing to see here.", "lang": "en"}]
+    out = code_records(recs, study, coder=_coder(study))  # no trained model yet: rule scores
+    assert out[0]["lang"] == "en" and "F5" in {c["code"] for c in out[0]["codes"]}
+    assert all(set(c) == {"code", "score", "evidence", "method"} for r in out for c in r["codes"])
+    with pytest.raises(UnreportedError, match=r"in\.jsonl:2: each record needs"):
+        code_records([{"id": "a", "text": "t"}, {"id": "b"}], study, path=tmp_path / "in.jsonl", coder=_coder(study))
+
+
+def test_guess_language() -> None:
+    assert guess_language("I was afraid.") == "en"
+    assert guess_language("Я боялась полиции.") == "ru"
+    assert guess_language("Мен милицияга ишенбейм, алар өздөрү күнөөлүү.") == "ky"
