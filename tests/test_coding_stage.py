@@ -126,3 +126,18 @@ def test_guess_language() -> None:
     assert guess_language("I was afraid.") == "en"
     assert guess_language("Я боялась полиции.") == "ru"
     assert guess_language("Мен милицияга ишенбейм, алар өздөрү күнөөлүү.") == "ky"
+
+
+def test_cli_apply_reports_a_bad_line_cleanly(study: Study, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    bad = tmp_path / "in.jsonl"
+    bad.write_text('{"id": "a", "text": "secret words"}\n{"id": "b", "text": 5}\n', encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, "-c", "from unreported.cli import main; main()", "code", "apply", str(bad), "-o", str(tmp_path / "o.jsonl"), "--study", str(study.source)],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert proc.returncode == 1
+    assert f"{bad}:2" in proc.stderr and "secret words" not in proc.stderr + proc.stdout
+    assert not (tmp_path / "o.jsonl").exists()

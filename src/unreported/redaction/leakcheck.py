@@ -16,6 +16,7 @@ from pathlib import Path
 
 from unreported.config import Study
 from unreported.corpus import speaker_role
+from unreported.redaction.engine import _russian_common_word
 from unreported.redaction.normalize import name_key, strip_inflection
 
 _WORD = re.compile(r"[^\W\d_][\w'’]*")
@@ -46,7 +47,7 @@ class LeakChecker:
         stop = stop_words() | {a.lower() for a in allow}
         for label, form in originals:
             form = form.strip()
-            if len(form) < 3 or form.lower() in stop:
+            if len(form) < 3 or form.lower() in stop or (" " not in form and _russian_common_word(form)):
                 continue
             if " " in form or not form[:1].isalpha():
                 pattern = re.compile(r"(?<!\w)" + re.escape(form) + r"(?!\w)", re.IGNORECASE)
@@ -59,6 +60,22 @@ class LeakChecker:
                         self.word_keys.setdefault(name_key(w), label)
         self.gazetteer = gazetteer
         self.cues = {c.lower() for c in cues}
+
+    def find(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, label) of every occurrence of a key original (or an inflected form of one of
+        its name words) in ``text``: what the stage redacts in a second pass, and what the check flags."""
+        out = []
+        for pattern, label in self.phrases:
+            out.extend((m.start(), m.end(), label) for m in pattern.finditer(text))
+        if self.word_keys:
+            for m in _WORD.finditer(text):
+                w = m.group(0)
+                if w[0].isupper() and speaker_role(w) is None:
+                    label = next((self.word_keys[k] for k in sorted(_name_keys(w)) if k in self.word_keys), None)
+                    if label:
+                        end = m.end() - 2 if w.endswith(("'s", "’s")) else m.end()
+                        out.append((m.start(), end, label))
+        return sorted(out)
 
     def check_text(self, text: str, file: str) -> list[Hit]:
         hits = []
@@ -82,14 +99,14 @@ class LeakChecker:
         return hits
 
 
-def checker_for_study(study: Study) -> LeakChecker:
-    from unreported.redaction.countries import load_country_formats  # noqa: F401 - validates config early
+def checker_for_study(study: Study, keystore=None) -> LeakChecker:
     from unreported.redaction.gazetteer import load_gazetteer
     from unreported.redaction.keystore import open_for_study
     from unreported.redaction.policy import load_policy
 
     policy = load_policy(study.policy_path)
-    keystore = open_for_study(study, create=False) if study.key_path.exists() else None
+    if keystore is None:
+        keystore = open_for_study(study, create=False) if study.key_path.exists() else None
     ambiguous = [w for ws in policy.ambiguous_names.values() for w in ws]
     gaz = load_gazetteer([study.policy_path.parent / p for p in policy.gazetteer], ambiguous)
     cues = [c for cs in policy.name_context.values() for c in cs]

@@ -11,6 +11,7 @@ version): a rerun redoes only what changed.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 from pathlib import Path
@@ -29,8 +30,15 @@ from unreported.redaction.propagation import propagate
 from unreported.redaction.pseudonyms import Pseudonymizer
 
 log = logging.getLogger(__name__)
-#: Bump when detection or replacement logic changes: invalidates every cached transcript.
-CODE_VERSION = "redaction-1"
+def _code_version() -> str:
+    """A hash of this package's source: any change to detection or replacement code redoes every transcript."""
+    h = hashlib.sha256()
+    for f in sorted(Path(__file__).parent.rglob("*.py")):
+        h.update(f.relative_to(Path(__file__).parent).as_posix().encode("utf-8") + b"\0" + f.read_bytes())
+    return "redaction-" + h.hexdigest()[:16]
+
+
+CODE_VERSION = _code_version()
 CACHE_DIR = ".cache"
 
 
@@ -58,8 +66,17 @@ class Redactor:
     def detect_regions(self, text: str, regions: list[tuple[int, int]], language: str) -> list[Span]:
         return self.detector.detect_regions(text, regions, language)
 
-    def redact_text(self, text: str, regions: list[tuple[int, int]], language: str) -> tuple[str, list[dict]]:
+    def redact_text(self, text: str, regions: list[tuple[int, int]], language: str,
+                    known=None) -> tuple[str, list[dict]]:
+        """Redact turn bodies; ``known`` (a LeakChecker over the key) adds every name or place
+        already found in another transcript of the study."""
+        from unreported.redaction.engine import merge_spans
+
         spans = self.detect_regions(text, regions, language)
+        if known is not None:
+            extra = [Span(a, b, label, 0.9, "study_key") for a, b, label in known.find(text)
+                     if any(ra <= a and b <= rb for ra, rb in regions)]
+            spans = merge_spans(spans + extra)
         redacted, audit = apply(text, spans, self.pseudonymizer.replacements(text, spans))
         _verify(text, spans, redacted)
         return redacted, audit
@@ -101,6 +118,7 @@ def redact_study(study: Study, *, progress: bool = True, strict: bool = True, re
     refused: list[str] = []
     reused = 0
     entries = list(manifest.entries)
+    key_digest = _key_digest(redactor.keystore)
 
     bar = None
     if progress:
@@ -123,7 +141,7 @@ def redact_study(study: Study, *, progress: bool = True, strict: bool = True, re
                 continue
             try:
                 tr = load_transcript(entry, manifest.path.parent)
-                key = sha256_bytes((sha256_bytes(tr.text.encode("utf-8")) + settings).encode("ascii"))
+                key = _cache_key(sha256_bytes(tr.text.encode("utf-8")), settings, key_digest)
                 cached = _read_cache(cpath)
                 if cached and cached.get("key") == key and tpath.is_file() and apath.is_file() \
                         and sha256_file(tpath) == cached["doc"]["text_sha256"] and sha256_file(apath) == cached["doc"]["audit_sha256"]:
@@ -157,6 +175,7 @@ def redact_study(study: Study, *, progress: bool = True, strict: bool = True, re
         if bar is not None:
             bar.stop()
     redactor.keystore.save()
+    documents = _second_pass(study, manifest, redactor, documents, settings, quarantined)
     keep = {d["id"] for d in documents}
     for f in out_dir.glob("*.txt"):
         if f.stem not in keep:
@@ -175,6 +194,59 @@ def redact_study(study: Study, *, progress: bool = True, strict: bool = True, re
         raise RedactionError(f"{len(quarantined)} transcript(s) quarantined: " +
                              ", ".join(f"{q['id']} ({q['reason']})" for q in quarantined), path=out_dir / store.INDEX_FILE)
     return summary
+
+
+def _second_pass(study: Study, manifest, redactor: Redactor, documents: list[dict], settings: str,
+                 quarantined: list[dict]) -> list[dict]:
+    """Study-wide propagation: a name found in one transcript is redacted in all of them.
+
+    Transcripts whose output still contains an original from the key are redone with the key's
+    originals as extra spans, until none is left (at most three rounds); every cache entry is
+    then stamped with the final key, so a rerun on the same input reuses everything."""
+    from unreported.corpus import load_transcript
+    from unreported.redaction.leakcheck import checker_for_study
+
+    by_id = manifest.by_id()
+    out_dir = study.redacted_dir
+    for _ in range(3):
+        known = checker_for_study(study, redactor.keystore)
+        redo = [d for d in documents if known.find(store.text_path(out_dir, d["id"]).read_text(encoding="utf-8"))]
+        if not redo:
+            break
+        for doc in redo:
+            entry = by_id[doc["id"]]
+            tpath, apath = store.text_path(out_dir, doc["id"]), store.audit_path(out_dir, doc["id"])
+            try:
+                tr = load_transcript(entry, manifest.path.parent)
+                regions = [(t.start, t.end) for t in tr.turns if t.end > t.start]
+                redacted, audit = redactor.redact_text(tr.text, regions, entry.language, known=known)
+                _check_structure(tr.text, redacted, tpath)
+                atomic_write_text(apath, "".join(dumps(r) + "\n" for r in audit))
+                atomic_write_text(tpath, redacted)
+                labels: dict[str, int] = {}
+                for r in audit:
+                    labels[r["label"]] = labels.get(r["label"], 0) + 1
+                doc.update(text_sha256=sha256_file(tpath), audit_sha256=sha256_file(apath), n_spans=len(audit),
+                           labels=dict(sorted(labels.items())))
+            except Exception as exc:  # noqa: BLE001
+                for p in (tpath, apath):
+                    p.unlink(missing_ok=True)
+                quarantined.append({"id": doc["id"], "reason": _safe_reason(exc)})
+        documents = [d for d in documents if d["id"] not in {q["id"] for q in quarantined}]
+        redactor.keystore.save()
+    final = _key_digest(redactor.keystore)
+    for d in documents:
+        tr_hash = sha256_bytes(load_transcript(by_id[d["id"]], manifest.path.parent).text.encode("utf-8"))
+        write_json(out_dir / CACHE_DIR / f"{d['id']}.json", {"key": _cache_key(tr_hash, settings, final), "doc": d})
+    return documents
+
+
+def _key_digest(keystore: KeyStore) -> str:
+    return sha256_bytes(dumps(sorted(keystore.originals())).encode("utf-8"))
+
+
+def _cache_key(text_hash: str, settings: str, key_digest: str) -> str:
+    return sha256_bytes((text_hash + settings + key_digest).encode("ascii"))
 
 
 def _read_cache(path: Path) -> dict | None:

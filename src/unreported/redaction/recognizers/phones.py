@@ -32,6 +32,8 @@ class PhoneRecognizer(EntityRecognizer):
         found: dict[tuple[int, int], float] = {}
         for region in self.regions:
             for m in phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.POSSIBLE):
+                if sum(c.isdigit() for c in m.raw_string) < 7:  # short codes and years are not phone numbers
+                    continue
                 score = 0.75 if phonenumbers.is_valid_number(m.number) else 0.5
                 if has_context(text, m.start, CONTEXT):
                     score += 0.2
