@@ -47,3 +47,5 @@ def test_agreement_aggregates_split_turns_and_languages() -> None:
     a = agreement(Y, P, langs, turns, ["F1"])
     assert a["all"]["n_turns"] == 3 and a["all"]["kappa"]["F1"] == 1.0
     assert a["en"]["n_turns"] == 2 and a["ru"]["n_turns"] == 1
+    none = agreement(np.array([[1, 0], [0, 0]]), np.array([[1, 0], [0, 0]]), ["en", "en"], ["A#1", "B#1"], ["F1", "F2"])
+    assert none["all"]["kappa"]["F2"] is None and none["all"]["macro_kappa"] == 1.0

@@ -141,3 +141,24 @@ def test_cli_apply_reports_a_bad_line_cleanly(study: Study, tmp_path: Path) -> N
     assert proc.returncode == 1
     assert f"{bad}:2" in proc.stderr and "secret words" not in proc.stderr + proc.stdout
     assert not (tmp_path / "o.jsonl").exists()
+
+
+def test_reviewed_sheet_and_qda_project_come_back_as_coders(study: Study) -> None:
+    import shutil
+
+    code_study(study, progress=False, coder=_coder(study))
+    human = study.base_dir / "coding" / "human"
+    human.mkdir(parents=True)
+    shutil.copy(study.coding_dir / "coding_sheet.xlsx", human / "alice.xlsx")
+    shutil.copy(study.coding_dir / "project.qdpx", human / "team.qdpx")
+    code_study(study, progress=False, coder=_coder(study))
+    rel = (study.coding_dir / "reliability.csv").read_text(encoding="utf-8")
+    assert "auto vs alice (units)" in rel
+    # the exported project carries the auto-coder and the gold as Users: both come back as coders
+    assert "auto vs team:auto (units)" in rel and "auto vs team:gold (units)" in rel
+    import pandas as pd
+    from io import StringIO
+
+    table = pd.read_csv(StringIO(rel))
+    same = table[(table["comparison"] == "auto vs team:auto (units)") & (table["code"] == "macro")]
+    assert float(same["percent_agreement"].iloc[0]) == 1.0

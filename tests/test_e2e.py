@@ -18,6 +18,7 @@ import pytest
 import yaml
 
 from unreported.config import PROJECT_ROOT, Study
+from unreported.errors import UnreportedError
 from unreported.pipeline import STEPS, run_study
 from unreported.report.data import load_recommendations
 
@@ -76,15 +77,24 @@ def small_study(tmp_path_factory) -> Study:
 
 @pytest.fixture(scope="module")
 def runs(small_study, monkeypatch_module):
+    """The cold run and the rerun; a failure is kept so each test can say what it means for it."""
     monkeypatch_module.setenv("UNREPORTED_RENDERER", "fallback")
-    t0 = time.perf_counter()
-    cold = run_study(small_study)
-    cold_s = time.perf_counter() - t0
-    t1 = time.perf_counter()
-    warm = run_study(small_study)
-    warm_s = time.perf_counter() - t1
-    print(f"\ne2e timings: cold {cold_s:.1f} s, warm rerun {warm_s:.1f} s")
+    try:
+        t0 = time.perf_counter()
+        cold = run_study(small_study)
+        cold_s = time.perf_counter() - t0
+        t1 = time.perf_counter()
+        warm = run_study(small_study)
+        print(f"\ne2e timings: cold {cold_s:.1f} s, rerun with nothing changed {time.perf_counter() - t1:.1f} s")
+    except UnreportedError as exc:
+        return exc
     return cold, warm
+
+
+def _ok(runs):
+    if isinstance(runs, Exception):
+        pytest.fail(f"the study run failed: {runs}")
+    return runs
 
 
 @pytest.fixture(scope="module")
@@ -94,13 +104,13 @@ def monkeypatch_module():
 
 
 def test_every_step_exists_and_ran(runs):
-    cold, _ = runs
+    cold, _ = _ok(runs)
     assert [r.name for r in cold] == [s.name for s in STEPS]
     assert [r.status for r in cold] == ["ran"] * len(STEPS)
 
 
 def test_rerun_with_nothing_changed_skips_every_step(runs):
-    _, warm = runs
+    _, warm = _ok(runs)
     assert [r.status for r in warm] == ["cached"] * len(STEPS)
 
 
@@ -126,10 +136,11 @@ def test_traceability_matrix_lists_every_recommendation(runs, small_study):
 
 def test_leak_check_over_rendered_html_is_clean(runs, small_study):
     result = json.loads((small_study.reports_dir / "leakcheck.json").read_text(encoding="utf-8"))
-    assert result["hits"] == 0
+    assert result["hits"] == 0, "\n".join(result.get("where", []))
     assert set(result["files"]) == {"index.html", "methods.html", "codebook.html"}
 
 
 def test_executed_notebooks_are_in_the_output_folder(runs, small_study):
+    _ok(runs)
     names = sorted(p.name for p in small_study.notebooks_out_dir.glob("*.ipynb"))
     assert names == [f"{s.name}.ipynb" for s in STEPS]

@@ -228,11 +228,16 @@ def agreement(Y: np.ndarray, P: np.ndarray, langs: Sequence[str], turns: Sequenc
     tl = np.array([lang_of[t] for t in order])
 
     def block(mask: np.ndarray) -> dict:
-        per = {c: round(kappa(Yt[mask, k], Pt[mask, k]), 4) for k, c in enumerate(codes)}
+        # a code that neither side applied in this block has no κ (None), and is left out of the macro
+        per = {
+            c: (round(kappa(Yt[mask, k], Pt[mask, k]), 4) if (Yt[mask, k].any() or Pt[mask, k].any()) else None)
+            for k, c in enumerate(codes)
+        }
+        defined = [v for v in per.values() if v is not None]
         return {
             "n_turns": int(mask.sum()),
             "kappa": per,
-            "macro_kappa": round(float(np.mean(list(per.values()))), 4),
+            "macro_kappa": round(float(np.mean(defined)), 4) if defined else None,
             "positives": {c: int(Yt[mask, k].sum()) for k, c in enumerate(codes)},
         }
 

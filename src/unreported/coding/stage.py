@@ -41,7 +41,7 @@ from unreported.errors import UnreportedError
 
 log = logging.getLogger(__name__)
 
-STAGE_VERSION = 1
+STAGE_VERSION = 2
 MODEL_FILE = "model.pkl"
 AUTO_CODER = "auto"
 GOLD_CODER = "gold"
@@ -57,7 +57,8 @@ def gold_path(study: Study) -> Path:
 
 
 def human_dir(study: Study) -> Path:
-    return study.codebook_path.parent / "human"
+    """Reviewed coding sheets and QDA projects of human coders: ``coding/human/`` beside study.yml."""
+    return study.base_dir / "coding" / "human"
 
 
 def load_gold(path: Path, codes: Sequence[str]) -> dict[str, set[str]]:

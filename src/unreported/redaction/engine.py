@@ -151,8 +151,10 @@ class Detector:
         registry = RecognizerRegistry(supported_languages=self.languages)
         for lang in self.languages:
             cues = policy.name_context.get(lang, []) + policy.name_context.get("en", [])
+            from unreported.redaction.recognizers import institutions
+
             recs = [
-                country_patterns.build(formats, lang), PhoneRecognizer(regions, lang), handles.build(lang),
+                institutions.build(lang), country_patterns.build(formats, lang), PhoneRecognizer(regions, lang), handles.build(lang),
                 addresses.build(formats, lang), dates.build(lang), EmailRecognizer(supported_language=lang),
                 GazetteerNameRecognizer(self.gazetteer, cues, lang), NameMorphologyRecognizer(lang),
             ]

@@ -24,14 +24,20 @@ def show(markdown: str) -> None:
     display(Markdown(markdown))
 
 
-def table(df: pd.DataFrame, index: bool = False) -> str:
-    """A Pandoc pipe table; cell text is escaped so a quote cannot break the table."""
+_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>#|$~^"})
+
+
+def literal(text: str) -> str:
+    """Transcript-derived text as literal Markdown: no markup, no raw HTML, one line."""
+    return " ".join(str(text).split()).translate(_MD_SPECIAL)
+
+
+def table(df: pd.DataFrame) -> str:
+    """A Pandoc pipe table; cells are literal text, so a quote or a label cannot break the table."""
     if df is None or df.empty:
         return "_(no rows)_"
-    if index:
-        df = df.reset_index()
     cols = [str(c) for c in df.columns]
-    esc = lambda v: "" if pd.isna(v) else str(v).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")  # noqa: E731
+    esc = lambda v: "" if pd.isna(v) else literal(v)  # noqa: E731
     numeric = [pd.api.types.is_numeric_dtype(df[c]) for c in df.columns]
     rows = [[esc(v) for v in row] for row in df.itertuples(index=False)]
     # Pandoc sizes wrapped columns by the dashes of the separator line: make them follow the content.
@@ -40,14 +46,6 @@ def table(df: pd.DataFrame, index: bool = False) -> str:
     lines.append("|" + "|".join(("-" * (w - 1) + ":") if n else (":" + "-" * (w - 1)) for w, n in zip(widths, numeric, strict=True)) + "|")
     lines.extend("| " + " | ".join(r) + " |" for r in rows)
     return "\n".join(lines)
-
-
-_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>#|$~^"})
-
-
-def literal(text: str) -> str:
-    """Transcript-derived text as literal Markdown: no markup, no raw HTML, one line."""
-    return " ".join(str(text).split()).translate(_MD_SPECIAL)
 
 
 def missing(message: str) -> str:

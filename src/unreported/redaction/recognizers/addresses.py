@@ -15,13 +15,13 @@ from unreported.redaction.recognizers.base import RegexRecognizer, RegexRule
 _UP = "A-ZА-ЯЁӨҮҢІҒҚҰӘҺ"
 _NAME = rf"(?:[{_UP}0-9][\w'’.\-]*)"
 _NUM = r"(?:№\s?)?\d{1,5}[\w/\-]{0,4}"
-_FLAT_RU = r"(?:д(?:ом)?\.?|корп(?:ус)?\.?|стр\.?|кв(?:артира)?\.?|үй|батир|apt\.?|apartment|flat|suite|unit|#)"
+_FLAT_RU = r"(?:д(?:ом)?\.?|корп(?:ус)?\.?|стр\.?|кв(?:артира)?\.?|офис|каб(?:инет)?\.?|үй|батир|кеңсе|apt\.?|apartment|flat|suite|unit|office|room|#)"
 
 
 _ADDRESS_CUES = ("address", "live", "lives", "lived", "living", "located", "sent to", "send", "ship", "deliver", "moved",
                  "meet", "drops", "office", "адрес", "живу", "жила", "жил", "проживает", "дареги", "турам", "жашайм")
 # City / region / postcode / country parts that follow a street line, separated by commas or line breaks
-_TAIL = (r"(?:[ \t]*[,\n]?[ \t]*(?:apt|apartment|suite|unit|#|box|flat)(?!\w)\.?[ \t]*\w+)*"
+_TAIL = (r"(?:[ \t]*[,\n]?[ \t]*(?i:apt|apartment|suite|unit|#|box|flat)(?!\w)\.?[ \t]*\w+)*"
          r"(?:[ \t]*[,\n][ \t]*,?[ \t]*(?:[^\W\d_][\w'’.\-()]*(?:[ \t]+[^\W\d_][\w'’.\-()]*){0,3}(?:[ \t]+\d{4,6})?|[A-Z]{2}|\d{4,6}(?:-\d{4})?)){0,4}")
 
 
@@ -48,8 +48,8 @@ def build(formats: list[CountryFormats], language: str) -> RegexRecognizer:
                   re.compile(rf"\b\d{{1,6}}[A-Za-z]?[ \t]+(?:\d{{1,5}}[ \t]+)?(?:[{_UP}][\w'’.\-]*[ \t]+){{1,4}}(?:{sw})(?!\w)\.?(?:[ \t]+[{_UP}][\w'’.\-]*){{0,3}}(?:[ \t]+\d{{1,5}}\w?)?" + _TAIL, re.I), 0.55),
         # house number, street name (any script and case), building number: '5366 Pivovarská 276'
         RegexRule("number_name_number", "ADDRESS",
-                  re.compile(rf"\b\d{{1,6}}[A-Za-z]?\s+(?:\d{{1,4}}\s+)?[^\W\d_][\w'’.\-]*(?:[ \t]+[^\W\d_][\w'’.\-]*){{0,4}}[ \t]+\d{{1,5}}[A-Za-z]?\b\.?" + _TAIL),
-                  0.3, None, _ADDRESS_CUES),
+                  re.compile(rf"\b\d{{1,6}}[A-Za-z]?[ \t]+(?:\d{{1,4}}[ \t]+)?(?![a-zа-яё])[^\W\d_][\w'’.\-]{{2,}}(?:[ \t]+[^\W\d_][\w'’.\-]*){{0,4}}[ \t]+\d{{1,5}}[A-Za-z]?\b\.?" + _TAIL),
+                  0.4, None, _ADDRESS_CUES),
         # military / PO box forms: 'PSC 0729, Box 5797 APO AP 96854', 'USNS Vincent FPO AA 68422'
         RegexRule("po_box", "ADDRESS",
                   re.compile(r"\b(?:PSC|Unit|USNS|USNV|USS|USCGC|P\.?\s?O\.?\s?Box)\s[\w ]{1,30}?,?\s*(?:Box\s\d+)?\s*\n?\s*(?:(?:APO|FPO|DPO)\s[A-Z]{2}\s\d{5})?", re.I), 0.5),

@@ -61,7 +61,7 @@ class RegexRecognizer(EntityRecognizer):
                 continue
             for m in rule.pattern.finditer(text):
                 # a named group "v" marks the value when the pattern also matches its cue word
-                g = "v" if "v" in rule.pattern.groupindex else 0
+                g = next((k for k in ("v", "w") if k in rule.pattern.groupindex and m.group(k) is not None), 0)
                 start, end = m.span(g)
                 if start < 0 or start == end:
                     continue

@@ -78,6 +78,7 @@ _GENERIC = [
     RegexRule("ipv6", "ID_NUMBER", re.compile(r"\b(?:[0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}\b"), 0.6),
     RegexRule("us_ssn", "ID_NUMBER", re.compile(r"\b(?!000|666|9\d\d)\d{3}-(?!00)\d{2}-(?!0000)\d{4}\b"), 0.5,
               None, ("ssn", "social security")),
+    RegexRule("case_number", "ID_NUMBER", re.compile(r"(?i:(?:case|дело|делу|иш|иштин)\s+)?(?:(?<!\w)No\.?|№)\s?\d{1,5}[-/]\d{1,6}(?:[-/]\d{2,4})?"), 0.6),
     RegexRule("long_number_with_context", "ID_NUMBER", re.compile(r"\b[A-Z]{0,3}\d{6,16}\b"), 0.15, None,
               ("passport", "паспорт", "license", "licence", "id", "number", "номер", "№", "удостоверение", "account", "счет", "счёт")),
 ]

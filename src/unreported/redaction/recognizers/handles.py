@@ -9,6 +9,8 @@ from unreported.redaction.recognizers.base import RegexRecognizer, RegexRule
 _SITES = r"(?:t\.me|telegram\.me|wa\.me|instagram\.com|vk\.com|ok\.ru|facebook\.com|fb\.com|tiktok\.com|twitter\.com|x\.com|youtube\.com)"
 RULES = [
     RegexRule("profile_link", "USERNAME", re.compile(r"(?:https?://)?(?:www\.)?" + _SITES + r"/@?[\w.\-]{2,64}", re.I), 0.9),
+    # snake_case tokens in speech are page / channel / account names: dubai_job_kg
+    RegexRule("snake_handle", "USERNAME", re.compile(r"(?<![\w@/.])[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+\b"), 0.6),
     RegexRule("at_handle", "USERNAME", re.compile(r"(?<![\w.@])@[A-Za-z][A-Za-z0-9_.]{2,31}(?<!\.)"), 0.8),
     RegexRule(
         "named_handle",
