@@ -112,7 +112,7 @@ STEPS: tuple[Step, ...] = (
             *_files(s.topics_dir),
         ],
         lambda s: [s.reports_dir / "leakcheck.json"],
-        ("report", "redaction"),
+        ("report", "data/report", "redaction"),
     ),
 )
 
@@ -139,6 +139,7 @@ def run_study(
     """Run every step in order; skip those whose key is unchanged (unless ``force``)."""
     from unreported.report.render import kernel_name
 
+    t_all = time.perf_counter()
     if study.source is None:
         raise UnreportedError("run_study needs a study loaded from its file (Study.load), to pass it to the notebooks")
     kernel = kernel_name()
@@ -148,7 +149,6 @@ def run_study(
         os.environ[STUDY_ENV] = str(study.source)
     steps = list(steps)
     results: list[StepResult] = []
-    t_all = time.perf_counter()
     for i, step in enumerate(steps, start=1):
         label = f"[bold][{i}/{len(steps)}] {step.name}[/] ({step.title})"
         notebook = step.notebook(notebooks_dir)

@@ -185,10 +185,14 @@ class Detector:
         generically are what the study is about, not identifiers (a named NGO or shelter is)."""
         from unreported.redaction.recognizers.gazetteer_names import stop_words
 
-        words = [w.lower() for w in re.findall(r"[^\W\d_]+", surface)]
-        words = [w for w in words if w not in stop_words()]
+        words = [w.lower() for w in re.findall(r"[^\W\d_]{2,}", surface)]
+        words = [w for w in words if w not in stop_words() and not self.is_allowed(w)]
         return (bool(words) and all(any(w.startswith(i) for i in self._institutions) for w in words)
                 and any(any(w.startswith(h) for h in self._heads) for w in words))
+
+    def is_allowed(self, surface: str) -> bool:
+        """On the allow-list, also when inflected ('Телеграмда', 'Instagram's')."""
+        return surface.lower() in self._allow or any(c.lower() in self._allow for c in strip_inflection(surface))
 
     def language_for(self, language: str, text: str = "") -> str:
         """The analyzer language for a transcript language (Kazakh etc. share the Cyrillic one)."""
@@ -262,10 +266,12 @@ class Detector:
             start, end = _trim(text, r.start, r.end)
             if label == "PERSON":
                 start = _extend_initials(text, start)
+            if 0 < start and end < len(text) and (text[start - 1], text[end]) in (("«", "»"), ("“", "”"), ('"', '"')):
+                start, end = start - 1, end + 1  # a quoted name goes with its quotes
             if end <= start:
                 continue
             surface = text[start:end]
-            if surface.lower() in self._allow or speaker_role(surface) is not None:
+            if self.is_allowed(surface) or speaker_role(surface) is not None:
                 continue
             if self.policy.keep_countries and label in ("LOCATION", "ORGANIZATION", "PERSON") and is_country(surface):
                 continue
@@ -277,7 +283,7 @@ class Detector:
             for m in pattern.finditer(text):
                 spans.append(Span(m.start(), m.end(), label, 1.0, "deny_list"))
         grown = merge_spans(_grow_names(text, merge_spans(spans)))
-        return [g for g in grown if not (text[g.start:g.end].lower() in self._allow or
+        return [g for g in grown if not (self.is_allowed(text[g.start:g.end]) or
                                          (g.label in ("PERSON", "LOCATION", "ORGANIZATION") and is_country(text[g.start:g.end])))]
 
 

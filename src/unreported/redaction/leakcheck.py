@@ -47,7 +47,8 @@ class LeakChecker:
         stop = stop_words() | {a.lower() for a in allow}
         for label, form in originals:
             form = form.strip()
-            if len(form) < 3 or form.lower() in stop or (" " not in form and _russian_common_word(form)):
+            if len(form) < 3 or form.lower() in stop or any(c.lower() in stop for c in strip_inflection(form)) or (
+                    " " not in form and _russian_common_word(form)):
                 continue
             if " " in form or not form[:1].isalpha():
                 pattern = re.compile(r"(?<!\w)" + re.escape(form) + r"(?!\w)", re.IGNORECASE)

@@ -31,7 +31,7 @@ QUARTO_PROJECT = PROJECT_ROOT / "_quarto.yml"
 Renderer = Literal["auto", "quarto", "fallback"]
 #: Environment variable that forces a renderer (the end-to-end test uses the fallback everywhere).
 RENDERER_ENV = "UNREPORTED_RENDERER"
-_CSS = Path(__file__).with_name("fallback.css")
+_CSS = Path(__file__).resolve().parents[1] / "data" / "report" / "fallback.css"
 
 
 @dataclass

@@ -24,7 +24,9 @@ RULES = [
         rf"\b[{_UP}][а-яё\-]+(?:ск|цк)(?:ий|ого|ом|ому|ая|ой|ое|ие|их|им)\s+(?:(?:городск|районн|областн|межрайонн|республиканск)\w*\s+)?{_RU_BODY}"), 0.65),
     RegexRule("ky_unit", "ORGANIZATION", re.compile(
         rf"\b[{_UP}][\w\-]+\s+(?:шаардык|райондук|облустук|айылдык)\s+{_KY_BODY}"), 0.65),
-    RegexRule("quoted_name", "ORGANIZATION", re.compile(r"«(?P<v>[A-ZА-ЯЁӨҮҢ][^«»\n]{1,40})»|“(?P<w>[A-Z][^“”\n]{1,40})”"), 0.5),
+    # a name, not quoted speech: at most four words, no sentence punctuation inside
+    RegexRule("quoted_name", "ORGANIZATION", re.compile(
+        r"«(?P<v>[A-ZА-ЯЁӨҮҢ][^«»\n,.!?:;\s]*(?:\s[^«»\n,.!?:;\s]+){0,3})»|“(?P<w>[A-Z][^“”\n,.!?:;\s]*(?:\s[^“”\n,.!?:;\s]+){0,3})”"), 0.5),
 ]
 
 
