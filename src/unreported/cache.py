@@ -10,9 +10,12 @@ when the hash is unchanged the stage is skipped.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
+import re
 import tempfile
+import zipfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -76,6 +79,30 @@ def read_jsonl(path: Path) -> list[dict[str, Any]]:
                 raise UnreportedError("each line must be a JSON object", path=path, line=lineno)
             records.append(obj)
     return records
+
+
+ZIP_DATE = (2021, 1, 1, 0, 0, 0)
+_OOXML_TIME = re.compile(rb"(<dcterms:(created|modified)[^>]*>)[^<]*")
+
+
+def deterministic_zip(data: bytes) -> bytes:
+    """Rewrite a zip (.docx, .xlsx) with fixed entry dates and Office document-property times.
+
+    Office libraries stamp the current time into the archive; without this the same content
+    would give different bytes on every run.
+    """
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            content = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = _OOXML_TIME.sub(rb"\g<1>2021-01-01T00:00:00Z", content)
+            entry = zipfile.ZipInfo(info.filename, date_time=ZIP_DATE)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            dst.writestr(entry, content)
+    return out.getvalue()
 
 
 def sha256_bytes(data: bytes) -> str:

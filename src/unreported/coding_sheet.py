@@ -13,8 +13,6 @@ The file is deterministic: the same input gives the same bytes.
 from __future__ import annotations
 
 import io
-import re
-import zipfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -25,7 +23,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from unreported.cache import atomic_write_bytes
+from unreported.cache import atomic_write_bytes, deterministic_zip
 from unreported.errors import UnreportedError
 
 SHEET = "coding"
@@ -36,7 +34,6 @@ _HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
 _EDIT_FILL = PatternFill("solid", fgColor="FFF2CC")
 _WRAP = Alignment(wrap_text=True, vertical="top")
 _TOP = Alignment(vertical="top")
-_FIXED_TIME = b"2021-01-01T00:00:00Z"
 
 
 class SheetError(UnreportedError):
@@ -134,22 +131,7 @@ def export_sheet(
 
     buf = io.BytesIO()
     wb.save(buf)
-    atomic_write_bytes(Path(path), _deterministic_zip(buf.getvalue()))
-
-
-def _deterministic_zip(data: bytes) -> bytes:
-    """Fixed entry dates and document-property times, so the same sheet gives the same bytes."""
-    src = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            content = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                content = re.sub(rb"(<dcterms:(created|modified)[^>]*>)[^<]*", rb"\g<1>" + _FIXED_TIME, content)
-            entry = zipfile.ZipInfo(info.filename, date_time=(2021, 1, 1, 0, 0, 0))
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            dst.writestr(entry, content)
-    return out.getvalue()
+    atomic_write_bytes(Path(path), deterministic_zip(buf.getvalue()))
 
 
 def _accept_value(value: object) -> bool | None:

@@ -35,7 +35,7 @@ from pathlib import Path
 
 import yaml
 
-from unreported.cache import atomic_write_bytes, atomic_write_text, dumps
+from unreported.cache import atomic_write_bytes, atomic_write_text, deterministic_zip, dumps
 from unreported.config import FACTOR_IDS, PII_LABELS
 from unreported.corpus import canonicalize, parse_turns, read_text
 from unreported.errors import CorpusError
@@ -186,25 +186,8 @@ def _encode(built: Built) -> bytes:
             document.add_paragraph(line)
         buf = io.BytesIO()
         document.save(buf)
-        return _normalize_zip(buf.getvalue())
+        return deterministic_zip(buf.getvalue())
     raise CorpusError(f"unsupported output format {suffix}", path=built.file)
-
-
-def _normalize_zip(data: bytes) -> bytes:
-    """Rewrite a .docx zip with fixed timestamps so the same text gives the same bytes."""
-    import zipfile
-
-    src = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            content = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                content = re.sub(rb"<dcterms:(created|modified)[^>]*>[^<]*</dcterms:\1>", b"", content)
-            zi = zipfile.ZipInfo(info.filename, date_time=(2021, 1, 1, 0, 0, 0))
-            zi.compress_type = zipfile.ZIP_DEFLATED
-            dst.writestr(zi, content)
-    return out.getvalue()
 
 
 def _ts(seconds: int) -> str:
