@@ -126,8 +126,7 @@ class KeyStore:
         wrapper = {"format": FORMAT, "kdf": "scrypt", **_SCRYPT, "salt": base64.b64encode(self._salt).decode("ascii"),
                    "token": Fernet(self._fernet_key).encrypt(payload).decode("ascii")}
         self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        atomic_write_bytes(self.path, (json.dumps(wrapper, indent=1) + "\n").encode("utf-8"))
-        os.chmod(self.path, 0o600)
+        atomic_write_bytes(self.path, (json.dumps(wrapper, indent=1) + "\n").encode("utf-8"), mode=0o600)
         self.dirty = False
 
 
