@@ -16,7 +16,7 @@ turn voices as ``[[F1,F4]]`` at the end of the turn::
     encoding: utf-8         # .txt only: utf-8, utf-8-sig, cp1251 or koi8_r
     ---
     Интервьюер: Расскажите, пожалуйста, о себе.
-    Респондент: Меня зовут {PERSON:Айгуль}, я из {LOCATION:села Кара-Суу}. [[F2]]
+    Респондент: Меня зовут {PERSON:Айгуль}, я из села {LOCATION:Кара-Суу}. [[F2]]
 
 From it come the transcript files, ``manifest.csv``, ``gold/pii.jsonl`` (one record per
 transcript, span offsets into the canonical text that :mod:`unreported.corpus` reads back)
