@@ -154,6 +154,16 @@ def test_leak_checker_reports_file_and_line_not_string():
     assert "Aigul" not in str(hits[0])
 
 
+def test_leak_checker_in_reports_skips_public_vocabulary_but_not_names():
+    """Reports quote the codebook: a one-word detection that is a word of it is no leak; a full name is."""
+    originals = [("ORGANIZATION", "Ministry"), ("PERSON", "Коопсуздук"), ("PERSON", "Aigul Toktogulova")]
+    public = "f5: коопсуздук\nrecommendation: academy of the ministry of internal affairs, aigul toktogulova"
+    report = "Academy of the Ministry of Internal Affairs\nF5 Коопсуздук\nquote: Aigul Toktogulova said"
+    hits = LeakChecker(originals, public=public).check_text(report, "index.html")
+    assert [(h.line, h.label) for h in hits] == [(3, "PERSON")]
+    assert len(LeakChecker(originals).check_text(report, "index.html")) == 3
+
+
 def test_score_counts_coverage_whatever_the_label():
     gold = GoldDoc("d", "Aigul lives in Osh", "en", [{"start": 0, "end": 5, "label": "PERSON"}, {"start": 15, "end": 18, "label": "LOCATION"}])
     r = score([(gold, [{"start": 0, "end": 5, "label": "LOCATION"}, {"start": 6, "end": 11, "label": "PERSON"}])])

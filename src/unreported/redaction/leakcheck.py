@@ -5,6 +5,13 @@ matched case-insensitively as a whole word, also in its inflected forms via the 
 (2) a capitalised gazetteer first name followed by a surname-shaped word or preceded by a
 name cue. Hits name the file, the line and the label, never the string. HTML is checked on
 its visible text as well as its source.
+
+The reports also quote the study's own published material: the codebook, the recommendations
+and the desk data (:func:`public_texts`). A one-word original of the key that occurs as a word in
+that material ("Ministry", a Kyrgyz word for "safety") was a false positive of detection, not a
+respondent's identity, and is not flagged; multi-word originals and every PERSON original of two
+or more words are always checked. The residual risk: a respondent whose one-word name is also a
+word of the codebook or recommendations is not caught by test (1) in reports (test (2) still applies).
 """
 
 from __future__ import annotations
@@ -38,17 +45,46 @@ def _name_keys(word: str) -> set[str]:
     return {name_key(c) for c in strip_inflection(word)}
 
 
+def public_texts(study: Study) -> list[Path]:
+    """The study's published material that reports quote: codebook, recommendations, desk data."""
+    candidates = [
+        study.codebook_path,
+        study.recommendations_path,
+        study.base_dir / "reports" / "desk_data.yml",
+    ]
+    return [p for p in candidates if p.is_file()]
+
+
+def public_text(paths: list[Path]) -> str:
+    """The public material, lower-cased, one file after another (see the module docstring)."""
+    return "\n".join(Path(p).read_text(encoding="utf-8").lower() for p in paths)
+
+
 class LeakChecker:
-    def __init__(self, originals: list[tuple[str, str]], gazetteer=None, cues: list[str] = (), allow: list[str] = ()) -> None:
+    def __init__(
+        self,
+        originals: list[tuple[str, str]],
+        gazetteer=None,
+        cues: list[str] = (),
+        allow: list[str] = (),
+        public: str = "",
+    ) -> None:
         self.phrases: list[tuple[re.Pattern[str], str]] = []
         self.word_keys: dict[str, str] = {}
         from unreported.redaction.recognizers.gazetteer_names import stop_words
 
         stop = stop_words() | {a.lower() for a in allow}
+        public_words = set(_WORD.findall(public))
+
+        def is_public(label: str, form: str) -> bool:
+            if not public or (label == "PERSON" and " " in form):
+                return False
+            return re.search(r"(?<!\w)" + re.escape(form.lower()) + r"(?!\w)", public) is not None
+
         for label, form in originals:
             form = form.strip()
             if len(form) < 3 or form.lower() in stop or any(c.lower() in stop for c in strip_inflection(form)) or (
-                    " " not in form and _russian_common_word(form)):
+                    " " not in form and _russian_common_word(form)) or is_public(label, form):
                 continue
             if " " in form or not form[:1].isalpha():
                 pattern = re.compile(r"(?<!\w)" + re.escape(form) + r"(?!\w)", re.IGNORECASE)
@@ -57,7 +93,7 @@ class LeakChecker:
             self.phrases.append((pattern, label))
             if label == "PERSON":
                 for w in _WORD.findall(form):
-                    if len(w) >= 4 and w[:1].isupper() and w.lower() not in stop:
+                    if len(w) >= 4 and w[:1].isupper() and w.lower() not in stop and w.lower() not in public_words:
                         self.word_keys.setdefault(name_key(w), label)
         self.gazetteer = gazetteer
         self.cues = {c.lower() for c in cues}
@@ -100,7 +136,8 @@ class LeakChecker:
         return hits
 
 
-def checker_for_study(study: Study, keystore=None) -> LeakChecker:
+def checker_for_study(study: Study, keystore=None, *, public: bool = False) -> LeakChecker:
+    """The checker for ``study``; ``public=True`` for rendered reports, which quote public material."""
     from unreported.redaction.gazetteer import load_gazetteer
     from unreported.redaction.keystore import open_for_study
     from unreported.redaction.policy import load_policy
@@ -111,14 +148,19 @@ def checker_for_study(study: Study, keystore=None) -> LeakChecker:
     ambiguous = [w for ws in policy.ambiguous_names.values() for w in ws]
     gaz = load_gazetteer([study.policy_path.parent / p for p in policy.gazetteer], ambiguous)
     cues = [c for cs in policy.name_context.values() for c in cs]
-    return LeakChecker(keystore.originals() if keystore else [], gaz, cues, policy.allow_list)
+    shared = public_text(public_texts(study)) if public else ""
+    return LeakChecker(keystore.originals() if keystore else [], gaz, cues, policy.allow_list, shared)
 
 
-def check_paths(study: Study, paths: list[Path] | None = None) -> list[Hit]:
-    """Scan files (default: every redacted transcript) for leaks. Returns hits (file, line, label)."""
+def check_paths(study: Study, paths: list[Path] | None = None, *, public: bool = False) -> list[Hit]:
+    """Scan files (default: every redacted transcript) for leaks. Returns hits (file, line, label).
+
+    ``public=True`` is for rendered reports: one-word originals that are words of the study's
+    public material are not flagged (module docstring).
+    """
     if paths is None:
         paths = sorted(study.redacted_dir.glob("*.txt"))
-    checker = checker_for_study(study)
+    checker = checker_for_study(study, public=public)
     hits: list[Hit] = []
     for p in paths:
         p = Path(p)

@@ -179,7 +179,7 @@ def check_html(study: Study, pages: list[Path]) -> tuple[int, int]:
             "the redaction leak checker (unreported.redaction.leakcheck) is not available, so the rendered "
             "reports cannot be verified; do not circulate them", path=study.reports_dir,
         ) from None
-    hits = check_paths(study, pages)
+    hits = check_paths(study, pages, public=True)
     # Each hit names file, line and PII label, never the string itself.
     report = {"files": [p.name for p in pages], "hits": len(hits), "where": [str(h) for h in hits]}
     write_json(study.reports_dir / "leakcheck.json", report)
