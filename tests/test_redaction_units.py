@@ -169,3 +169,28 @@ def test_score_counts_coverage_whatever_the_label():
     r = score([(gold, [{"start": 0, "end": 5, "label": "LOCATION"}, {"start": 6, "end": 11, "label": "PERSON"}])])
     assert r["recall"]["en/PERSON"]["recall"] == 1.0 and r["recall"]["en/LOCATION"]["recall"] == 0.0
     assert r["char_precision"] == 0.5
+
+
+@pytest.mark.parametrize("surface", ["Орусияда", "Орусиядан", "Россияда", "Түркияга", "Kazakhstan's"])
+def test_inflected_country_names_are_countries(surface):
+    from unreported.redaction.engine import is_country
+
+    assert is_country(surface)
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("«Адам сатуу» деген сөз", []),
+        ("«Түркияга барып бузулуп келиптир» дешти", []),
+        ("центр «Мээрим» помог", ["Мээрим"]),
+        ("«Таза Жол» борбору", ["Таза Жол"]),
+        ("ОсОО «ак жол» компаниясы", ["ак жол"]),
+        ("the “Safe Road” shelter", ["Safe Road"]),
+    ],
+)
+def test_quoted_names_need_a_name_shape_or_an_organisation_word(text, found):
+    from unreported.redaction.recognizers.institutions import build
+
+    results = build("ky").analyze(text, ["ORGANIZATION"])
+    assert sorted({text[r.start : r.end] for r in results}) == sorted(found)

@@ -77,7 +77,9 @@ def country_names() -> frozenset[str]:
                   "кыргызская республика", "рф", "кр", "emirates", "эмираты", "оаэ", "uae", "europe", "европа",
                   "евробиримдик", "eu", "ес", "cis", "снг", "көз карандысыз мамлекеттер шериктештиги", "asia", "азия",
                   "central asia", "средняя азия", "центральная азия", "борбордук азия", "middle east", "ближний восток",
-                  "gulf", "scandinavia", "africa", "африка"})
+                  "gulf", "scandinavia", "africa", "африка",
+                  # colloquial Kyrgyz names CLDR does not use (Орусияда = 'in Russia')
+                  "орусия", "бааэ", "араб эмираттары", "бириккен араб эмираттары", "эмираттар"})
     return frozenset(names)
 
 

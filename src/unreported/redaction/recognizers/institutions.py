@@ -3,7 +3,9 @@
 'Leninsky district police department', 'Ошский городской ОВД', 'Talas шаардык ички иштер
 бөлүмү' name a place below country level, so they are PII even though 'the police' is not.
 Names in guillemets or quotes ('«Аруулук»', '"Ala-Too Travel"') are organisations in
-Russian and Kyrgyz writing.
+Russian and Kyrgyz writing when they look like a name (every word capitalised) or stand next to
+an organisation word (ОсОО «…», агентство «…», «…» борбору); quoted common words and quoted
+speech ('«адам сатуу»' = 'human trafficking') are not.
 """
 
 from __future__ import annotations
@@ -17,6 +19,14 @@ _EN_BODY = r"(?:police(?:\s+(?:department|station|office|unit))?|prosecutor'?s?'
 _RU_BODY = r"(?:суд|ОВД|УВД|РОВД|ГУВД|ГОВД|прокуратур|отдел|управлени|отделени|больниц|акимат|мэри|администраци|айыл окмот)\w*"
 _KY_BODY = r"(?:ички иштер\s+)?(?:башкармалыг|бөлүм|сот|прокуратура|ооруканa|ооруканас|мэрия|акимчилиг|айыл өкмөт)\w*"
 
+_NAME_WORD = rf"[{_UP}0-9][^«»“”\n,.!?:;\s]*"
+_ANY_WORD = r"[^«»“”\n,.!?:;\s]+"
+_ORG_BEFORE = (
+    r"ООО|ОсОО|ОАО|ЗАО|ИП|ОФ|ОО|агентств\w*|компани\w*|фирм\w*|центр\w*|фонд\w*|организаци\w*|"
+    r"кафе|ресторан\w*|салон\w*|магазин\w*|цех\w*|company|agency|centre|center|LLC|firm|shelter"
+)
+_ORG_AFTER = r"борбор\w*|агенттиг\w*|агенттик\w*|компания\w*|фирма\w*|шаркат\w*|фонд\w*|уюм\w*|кафе\w*|цех\w*"
+
 RULES = [
     RegexRule("en_unit", "ORGANIZATION", re.compile(
         rf"\b[{_UP}][\w'’\-]+(?:\s+[{_UP}][\w'’\-]+)?\s+(?:(?:district|city|regional|oblast|town|village|rayon)\s+)?{_EN_BODY}\b"), 0.65),
@@ -24,9 +34,14 @@ RULES = [
         rf"\b[{_UP}][а-яё\-]+(?:ск|цк)(?:ий|ого|ом|ому|ая|ой|ое|ие|их|им)\s+(?:(?:городск|районн|областн|межрайонн|республиканск)\w*\s+)?{_RU_BODY}"), 0.65),
     RegexRule("ky_unit", "ORGANIZATION", re.compile(
         rf"\b[{_UP}][\w\-]+\s+(?:шаардык|райондук|облустук|айылдык)\s+{_KY_BODY}"), 0.65),
-    # a name, not quoted speech: at most four words, no sentence punctuation inside
+    # a name, not quoted speech: at most four words, each capitalised, no sentence punctuation inside
     RegexRule("quoted_name", "ORGANIZATION", re.compile(
-        r"«(?P<v>[A-ZА-ЯЁӨҮҢ][^«»\n,.!?:;\s]*(?:\s[^«»\n,.!?:;\s]+){0,3})»|“(?P<w>[A-Z][^“”\n,.!?:;\s]*(?:\s[^“”\n,.!?:;\s]+){0,3})”"), 0.5),
+        rf"«(?P<v>{_NAME_WORD}(?:\s{_NAME_WORD}){{0,3}})»|“(?P<w>{_NAME_WORD}(?:\s{_NAME_WORD}){{0,3}})”"), 0.5),
+    # any quoted short phrase right after or before an organisation word
+    RegexRule("quoted_after_cue", "ORGANIZATION", re.compile(
+        rf"(?i:{_ORG_BEFORE})\s+«(?P<v>{_ANY_WORD}(?:\s{_ANY_WORD}){{0,3}})»"), 0.6),
+    RegexRule("quoted_before_cue", "ORGANIZATION", re.compile(
+        rf"«(?P<v>{_ANY_WORD}(?:\s{_ANY_WORD}){{0,3}})»\s+(?i:{_ORG_AFTER})"), 0.6),
 ]
 
 
