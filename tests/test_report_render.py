@@ -19,7 +19,8 @@ def _fake_leakcheck(hits_for: str | None):
     """A stand-in for the redaction leak checker: one hit per file containing ``hits_for``."""
     mod = types.ModuleType("unreported.redaction.leakcheck")
 
-    def check_paths(study, paths):
+    def check_paths(study, paths, *, public=False):
+        assert public, "rendered reports are checked with the study's public material allowed"
         return [f"{p}:1: PERSON" for p in paths if hits_for and hits_for in p.read_text(encoding="utf-8")]
 
     mod.check_paths = check_paths
