@@ -49,3 +49,15 @@ def test_agreement_aggregates_split_turns_and_languages() -> None:
     assert a["en"]["n_turns"] == 2 and a["ru"]["n_turns"] == 1
     none = agreement(np.array([[1, 0], [0, 0]]), np.array([[1, 0], [0, 0]]), ["en", "en"], ["A#1", "B#1"], ["F1", "F2"])
     assert none["all"]["kappa"]["F2"] is None and none["all"]["macro_kappa"] == 1.0
+
+
+def test_vectorizers_drop_single_unit_ngrams_only_with_enough_units() -> None:
+    from unreported.coding.classifier import SupervisedModel
+
+    model = SupervisedModel(["F1"])
+    texts = [f"police refused case {i} zzqxv{i}" for i in range(25)]
+    word, _ = model._vectorizers(len(texts))
+    vocab = word.fit(texts).vocabulary_
+    assert "police" in vocab and "zzqxv3" not in vocab
+    small, _ = model._vectorizers(3)
+    assert "zzqxv1" in small.fit(texts[:3]).vocabulary_

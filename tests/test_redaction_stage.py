@@ -129,3 +129,24 @@ def test_failing_transcript_is_quarantined(tmp_path, redactor):
     assert [q["id"] for q in index["quarantined"]] == ["BAD-01"]
     assert not (study.redacted_dir / "BAD-01.txt").exists()
     assert len(index["documents"]) == 3
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "generic"),
+    [
+        ("en", "Respondent: The office of the Ministry sent us to Training at the Academy, then South.", ["Ministry", "Training", "Academy", "South", "The office"]),
+        ("ky", "Катышуучу: «Адам сатуу» деген сөздү Орусияда уктум. Коопсуздук жок, Тергөөчү келди.", ["Адам сатуу", "Орусияда", "Коопсуздук", "Тергөөчү"]),
+        ("ru", "Респондент: Я работала в России, потом пришла в Министерство, там Академия МВД.", ["России", "Министерство", "Академия"]),
+    ],
+    ids=["en", "ky", "ru"],
+)
+def test_generic_words_quoted_phrases_and_countries_are_not_pii(redactor, lang, text, generic):
+    spans = redactor.detector.detect(text, lang)
+    found = [text[s.start : s.end] for s in spans]
+    assert not [g for g in generic if any(g in f for f in found)], [s.label for s in spans]
+
+
+def test_named_people_still_found_next_to_generic_words(redactor):
+    text = "Катышуучу: Коопсуздук жок. Нуриза Асанова мени Орусияга алып кетти."
+    found = [text[s.start : s.end] for s in redactor.detector.detect(text, "ky") if s.label == "PERSON"]
+    assert any("Нуриза" in f for f in found)

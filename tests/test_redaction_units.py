@@ -156,9 +156,9 @@ def test_leak_checker_reports_file_and_line_not_string():
 
 def test_leak_checker_in_reports_skips_public_vocabulary_but_not_names():
     """Reports quote the codebook: a one-word detection that is a word of it is no leak; a full name is."""
-    originals = [("ORGANIZATION", "Ministry"), ("PERSON", "Коопсуздук"), ("PERSON", "Aigul Toktogulova")]
-    public = "f5: коопсуздук\nrecommendation: academy of the ministry of internal affairs, aigul toktogulova"
-    report = "Academy of the Ministry of Internal Affairs\nF5 Коопсуздук\nquote: Aigul Toktogulova said"
+    originals = [("ORGANIZATION", "Ministry"), ("PERSON", "Жашоо"), ("PERSON", "Aigul Toktogulova")]
+    public = "f5: жашоо\nrecommendation: academy of the ministry of internal affairs, aigul toktogulova"
+    report = "Academy of the Ministry of Internal Affairs\nF5 Жашоо\nquote: Aigul Toktogulova said"
     hits = LeakChecker(originals, public=public).check_text(report, "index.html")
     assert [(h.line, h.label) for h in hits] == [(3, "PERSON")]
     assert len(LeakChecker(originals).check_text(report, "index.html")) == 3
@@ -194,3 +194,32 @@ def test_quoted_names_need_a_name_shape_or_an_organisation_word(text, found):
 
     results = build("ky").analyze(text, ["ORGANIZATION"])
     assert sorted({text[r.start : r.end] for r in results}) == sorted(found)
+
+
+@pytest.mark.parametrize("word", ["Коопсуздук", "Тергөөчү", "Адатта", "Паспортту", "Телефонду", "Юрист", "Which"])
+def test_common_words_of_three_languages_are_not_names(word):
+    from unreported.redaction.engine import common_word
+
+    assert common_word(word, kyrgyz=True)
+
+
+@pytest.mark.parametrize("word", ["Нуризанын", "Салтанаттын", "Мирлана", "Токмока", "Нарында", "Бишкекте", "Aigul", "НАСА"])
+def test_names_and_places_are_not_common_words(word):
+    from unreported.redaction.engine import common_word
+
+    assert not common_word(word, kyrgyz=True)
+
+
+@pytest.mark.parametrize("word", ["Путину", "Кудрину", "Пруста", "Глазго"])
+def test_russian_names_are_not_read_with_kyrgyz_suffixes(word):
+    from unreported.redaction.engine import common_word
+
+    assert not common_word(word) and common_word("Паспортту", kyrgyz=True)
+
+
+def test_drop_common_words_keeps_names_drops_kyrgyz_vocabulary():
+    from unreported.redaction.engine import Span, drop_common_words
+
+    text = "Коопсуздук маанилүү. Нуризанын үйү"
+    spans = [Span(0, 10, "PERSON", 0.6, "t"), Span(21, 30, "PERSON", 0.6, "t")]
+    assert [text[s.start : s.end] for s in drop_common_words(text, spans, "ky")] == ["Нуризанын"]

@@ -54,21 +54,24 @@ class Features:
 class SupervisedModel:
     """Per-factor logistic regressions over text n-grams, lexicon and embedding features."""
 
-    def __init__(self, codes: Sequence[str], *, seed: int = 0, C: float = 8.0, mean_weight: float = 1.0) -> None:
+    def __init__(self, codes: Sequence[str], *, seed: int = 0, C: float = 2.0, mean_weight: float = 1.0) -> None:
         self.codes = list(codes)
         self.mean_weight = mean_weight
         self.seed = seed
         self.C = C
         self.models: list[LogisticRegression | float] = []
 
-    def _vectorizers(self) -> tuple[TfidfVectorizer, TfidfVectorizer]:
-        word = TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True, lowercase=True, token_pattern=r"(?u)\b\w+\b")
-        char = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, lowercase=True, max_features=60000)
+    def _vectorizers(self, n_docs: int) -> tuple[TfidfVectorizer, TfidfVectorizer]:
+        min_df = 2 if n_docs >= 20 else 1  # tiny training sets keep every n-gram
+        # min_df=2 drops n-grams of a single unit (names, one-off phrasings) that cannot generalise;
+        # char_wb 2–5 keeps short Russian/Kyrgyz suffixes. Chosen by grouped nested CV on the gold.
+        word = TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True, lowercase=True, token_pattern=r"(?u)\b\w+\b", min_df=min_df)
+        char = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, lowercase=True, max_features=60000, min_df=min_df)
         return word, char
 
     def _design(self, f: Features, fit: bool) -> sparse.csr_matrix:
         if fit:
-            self.word, self.char = self._vectorizers()
+            self.word, self.char = self._vectorizers(len(f.texts))
             W = self.word.fit_transform(f.texts)
             Ch = self.char.fit_transform(f.texts)
             for v in (self.word, self.char):  # keeps the pickled model free of hash-ordered sets

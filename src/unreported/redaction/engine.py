@@ -192,6 +192,28 @@ class Detector:
         return (bool(words) and all(any(w.startswith(i) for i in self._institutions) for w in words)
                 and any(any(w.startswith(h) for h in self._heads) for w in words))
 
+    def _generic_word(self, surface: str) -> bool:
+        """A one-word organisation or place ('Training', 'The office', '«Газель»', 'Оо', 'South') that
+        is a common word of en/ru/ky or an institution word: detector noise, not a named body or place."""
+        if re.search(r"\d", surface):
+            return False
+        words = re.findall(r"[^\W\d_][\w'’-]*", surface)
+        while len(words) > 1 and words[0].lower() in _DETERMINERS:
+            words = words[1:]
+        if len(words) != 1:
+            return False
+        w = words[0]
+        return ((len(w) <= 2 and not w.isupper()) or self.is_allowed(w) or common_word(w)
+                or any(w.lower().startswith(i) for i in self._institutions if len(i) >= 4))
+
+    def _propagation_stop(self) -> frozenset[str]:
+        """Words never spread as names: function words, institution words ('Training' of
+        'the Training Centre for Judges'), allow-listed words."""
+        from unreported.redaction.recognizers.gazetteer_names import stop_words
+
+        inst = {w for w in self._institutions if " " not in w}
+        return stop_words() | inst | {w + "s" for w in inst} | self._allow
+
     def is_allowed(self, surface: str) -> bool:
         """On the allow-list, also when inflected ('Телеграмда', 'Instagram's')."""
         return surface.lower() in self._allow or any(c.lower() in self._allow for c in strip_inflection(surface))
@@ -221,12 +243,11 @@ class Detector:
                                              score_threshold=0.0)
             spans = self._postprocess(text, results)
             if propagate:
-                spans = drop_common_words(text, spans)
+                spans = drop_common_words(text, spans, language)
             if propagate and self.policy.propagate:
                 from unreported.redaction.propagation import propagate as spread
-                from unreported.redaction.recognizers.gazetteer_names import stop_words
 
-                spans = spread(text, spans, [(0, len(text))], stop_words())
+                spans = spread(text, spans, [(0, len(text))], self._propagation_stop())
             out.append(spans)
         return out
 
@@ -237,15 +258,14 @@ class Detector:
     def detect_regions(self, text: str, regions: list[tuple[int, int]], language: str) -> list[Span]:
         """Spans found inside ``regions`` (turn bodies), names propagated over all of them."""
         from unreported.redaction.propagation import propagate
-        from unreported.redaction.recognizers.gazetteer_names import stop_words
 
         spans: list[Span] = []
         bodies = [text[a:b] for a, b in regions]
         for (a, _), found in zip(regions, self.detect_many(bodies, language)):
             spans.extend(Span(s.start + a, s.end + a, s.label, s.score, s.detector) for s in found)
-        spans = drop_common_words(text, spans)
+        spans = drop_common_words(text, spans, language)
         if self.policy.propagate:
-            spans = propagate(text, spans, regions, stop_words())
+            spans = propagate(text, spans, regions, self._propagation_stop())
         return spans
 
     def detect_transcript(self, text: str, language: str) -> list[Span]:
@@ -278,6 +298,8 @@ class Detector:
             if self.policy.keep_countries and label in ("LOCATION", "ORGANIZATION", "PERSON") and is_country(surface):
                 continue
             if label == "ORGANIZATION" and self._generic_institution(surface):
+                continue
+            if label in ("ORGANIZATION", "LOCATION") and self._generic_word(surface):
                 continue
             detector = (r.recognition_metadata or {}).get("recognizer_name", "presidio")
             spans.append(Span(start, end, label, float(r.score), detector))
@@ -374,7 +396,50 @@ def _russian_common_word(word: str) -> bool:
     return not any(_PROPER_TAGS & set(p.tag.grammemes) for p in parses[:3])
 
 
-def drop_common_words(text: str, spans: list[Span]) -> list[Span]:
+_DETERMINERS = frozenset({"the", "a", "an", "our", "my", "your", "his", "her", "their", "its", "this", "that", "these", "those"})
+
+
+@lru_cache(maxsize=50_000)
+def _russian_common_noun(word: str) -> bool:
+    """A Russian stem pymorphy3 knows only as a common noun ('Паспорт' in Kyrgyz 'Паспортту')."""
+    if not _russian_common_word(word):
+        return False
+    from unreported.redaction.recognizers.pymorphy_names import _morph
+
+    return _morph().parse(word)[0].tag.POS == "NOUN"
+
+
+_KY_CASE = re.compile(r"(?:[дт][аеоуүыиө]|[гк][аеоө]|[нд]?[ыиуү]|[дтн][аео]н|[дтн][ыиуү]н)$", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _common_vocabulary() -> frozenset[str]:
+    """spaCy's en/ru/ky stop words and the Kyrgyz common-word list, less place names
+    (spaCy's Kyrgyz list has 'бишкек')."""
+    from unreported.redaction.recognizers.gazetteer_names import stop_words
+    from unreported.redaction.recognizers.pymorphy_names import _morph
+
+    return frozenset(w for w in stop_words() if not any("Geox" in p.tag for p in _morph().parse(w)[:3]))
+
+
+@lru_cache(maxsize=50_000)
+def common_word(word: str, kyrgyz: bool = False) -> bool:
+    """A common word of en/ru/ky: the stop words and Kyrgyz common-word list
+    (:func:`_common_vocabulary`; acronyms excepted) or pymorphy3's dictionary for a whole word; in
+    Kyrgyz text also a Russian noun under a Kyrgyz case suffix ('Телефонду', 'Паспортту') — not in
+    Russian text, where 'Путину' is Путин, not путь. A gazetteer name that is also a word is
+    decided by context elsewhere."""
+    vocab = _common_vocabulary()
+    if (word.lower() in vocab and not word.isupper()) or _russian_common_word(word):
+        return True
+    m = _KY_CASE.search(word) if kyrgyz else None
+    if not m or len(word) - len(m.group(0)) < 3:
+        return False
+    stem = word[: m.start()]
+    return stem.lower() in vocab or (len(stem) >= 4 and _russian_common_noun(stem))
+
+
+def drop_common_words(text: str, spans: list[Span], language: str = "") -> list[Span]:
     """Drop one-word names that the same text also writes in lower case ('Милицияга' opening a
     sentence, 'милицияга' elsewhere): a common word, not a name. Cue-backed spans (score ≥ 0.9) stay."""
     lower_words = set(re.findall(r"(?<![\w-])[^\W\d_A-ZА-ЯЁӨҮҢ][\w'’-]*", text))
@@ -382,7 +447,7 @@ def drop_common_words(text: str, spans: list[Span]) -> list[Span]:
     for s in spans:
         surface = text[s.start : s.end]
         if (s.label in ("PERSON", "LOCATION", "ORGANIZATION") and s.score < 0.9 and " " not in surface
-                and surface[:1].isupper() and (surface.lower() in lower_words or _russian_common_word(surface))):
+                and surface[:1].isupper() and (surface.lower() in lower_words or common_word(surface, language == "ky"))):
             continue
         out.append(s)
     return out
