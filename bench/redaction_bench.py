@@ -90,11 +90,20 @@ def bench_throughput(repeat: int, workers: int) -> dict:
 def _rss_mb() -> float:
     import psutil
 
-    return psutil.Process().memory_info().rss / 2**20
+    me = psutil.Process()
+    procs = [me] + me.children(recursive=True)
+    total = 0
+    for p in procs:
+        try:
+            total += p.memory_info().rss
+        except psutil.Error:  # a worker that just exited
+            pass
+    return total / 2**20
 
 
-def bench_scale(n: int) -> dict:
-    """Redact ``n`` varied copies of the synthetic corpus with the real stage; track memory."""
+def bench_scale(n: int, workers: int = 1) -> dict:
+    """Redact ``n`` varied copies of the synthetic corpus with the real stage; track memory
+    (of this process and its worker processes together)."""
     import csv
 
     from unreported.config import Study
@@ -146,7 +155,7 @@ def bench_scale(n: int) -> dict:
         th = threading.Thread(target=watch, daemon=True)
         th.start()
         t0 = time.perf_counter()
-        stage.redact_study(study, progress=False, redactor=redactor)
+        stage.redact_study(study, progress=False, redactor=redactor, workers=workers)
         secs = time.perf_counter() - t0
         done.set()
         th.join()
@@ -155,7 +164,7 @@ def bench_scale(n: int) -> dict:
             target = frac * n
             return round(next((m for k, m in samples if k >= target), samples[-1][1]), 1)
 
-        return {"transcripts": n, "words": total_words, "seconds": round(secs, 1), "wps": round(total_words / secs),
+        return {"transcripts": n, "workers": workers, "words": total_words, "seconds": round(secs, 1), "wps": round(total_words / secs),
                 "rss_after_models_mb": round(base, 1), "peak_rss_mb": round(max(m for _, m in samples), 1),
                 "rss_at_10pct_mb": at(0.1), "rss_at_50pct_mb": at(0.5), "rss_at_100pct_mb": at(1.0)}
     finally:
@@ -165,7 +174,8 @@ def bench_scale(n: int) -> dict:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--repeat", type=int, default=3, help="Repeat the English texts N times (default 3).")
-    ap.add_argument("--workers", type=int, default=1, help="Processes for the spaCy baseline's nlp.pipe.")
+    ap.add_argument("--workers", type=int, default=1,
+                    help="Processes for the spaCy baseline's nlp.pipe and for our stage in the scale run.")
     ap.add_argument("--scale", type=int, default=0, help="Also redact N varied copies of the corpus (e.g. 1000).")
     args = ap.parse_args(argv)
     import json
@@ -173,7 +183,7 @@ def main(argv: list[str] | None = None) -> int:
     out = {"throughput_en": bench_throughput(args.repeat, args.workers)}
     print(json.dumps(out, indent=1), flush=True)
     if args.scale:
-        out["scale"] = bench_scale(args.scale)
+        out["scale"] = bench_scale(args.scale, args.workers)
         print(json.dumps({"scale": out["scale"]}, indent=1))
     return 0
 

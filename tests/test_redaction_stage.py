@@ -120,6 +120,17 @@ def test_leak_check_passes_then_fails_on_a_missed_name(done):
         p.write_text(original, encoding="utf-8")
 
 
+@pytest.mark.slow
+def test_workers_give_the_same_bytes(tmp_path, done):
+    """Detection in two processes; numbering stays in manifest order, so the outputs match."""
+    seq_study, _ = done
+    study = _make_study(tmp_path)
+    summary = redact_study(study, progress=False, workers=2)
+    assert summary["documents"] == 3 and not summary["quarantined"]
+    for name in ("EN-01.txt", "RU-01.txt", "KY-01.txt", "EN-01.audit.jsonl", "KY-01.audit.jsonl"):
+        assert (study.redacted_dir / name).read_bytes() == (seq_study.redacted_dir / name).read_bytes()
+
+
 def test_failing_transcript_is_quarantined(tmp_path, redactor):
     study = _make_study(tmp_path, extra_bad=True)
     redactor.keystore.path = study.key_path

@@ -15,14 +15,16 @@ app = typer.Typer(help="Redact transcripts into output/redacted/ (pseudonyms, au
 
 @app.callback()
 def redact(ctx: typer.Context, study: StudyOption = None,
-           quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False) -> None:
+           quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+           workers: Annotated[int, typer.Option("--workers", "-w", min=1,
+                                                help="Processes for detection (each loads the models, ~0.6 GB).")] = 1) -> None:
     """Redact every consented transcript of the study (exits non-zero if any is quarantined)."""
     if ctx.invoked_subcommand is not None:
         return
     from unreported.config import Study
     from unreported.redaction.stage import redact_study
 
-    summary = redact_study(Study.load(study), progress=not quiet)
+    summary = redact_study(Study.load(study), progress=not quiet, workers=workers)
     console.print(f"redacted {summary['documents']} transcript(s) ({summary['reused']} unchanged) -> {summary['output']}")
     for label, n in summary["labels"].items():
         console.print(f"  {label:<14} {n}")

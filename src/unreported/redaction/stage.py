@@ -6,7 +6,9 @@ replaced original survives, write text + audit atomically. A transcript that fai
 way is quarantined: listed in ``index.json`` with a reason (never text), its outputs
 removed, and the stage raises after writing the index, so the command exits non-zero.
 Each transcript is cached by (text hash, policy hash, country-format hash, key id, code
-version): a rerun redoes only what changed.
+version): a rerun redoes only what changed. With ``workers > 1`` detection (the costly part)
+runs in that many processes, a few transcripts ahead; pseudonyms are still numbered in the
+main process in manifest order, so the output is the same bytes whatever the worker count.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+from collections import deque
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +52,7 @@ class Redactor:
     def __init__(self, policy: Policy, formats, policy_dir: Path, keystore: KeyStore) -> None:
         self.policy = policy
         self.formats = formats
+        self.policy_dir = policy_dir
         self.detector = Detector(policy, formats, policy_dir)
         self.keystore = keystore
         self.pseudonymizer = Pseudonymizer(policy, keystore, self.detector.gazetteer)
@@ -67,12 +72,14 @@ class Redactor:
         return self.detector.detect_regions(text, regions, language)
 
     def redact_text(self, text: str, regions: list[tuple[int, int]], language: str,
-                    known=None) -> tuple[str, list[dict]]:
+                    known=None, spans: list[Span] | None = None) -> tuple[str, list[dict]]:
         """Redact turn bodies; ``known`` (a LeakChecker over the key) adds every name or place
-        already found in another transcript of the study."""
+        already found in another transcript of the study; ``spans`` are detections made
+        elsewhere (a worker process)."""
         from unreported.redaction.engine import merge_spans
 
-        spans = self.detect_regions(text, regions, language)
+        if spans is None:
+            spans = self.detect_regions(text, regions, language)
         if known is not None:
             extra = [Span(a, b, label, 0.9, "study_key") for a, b, label in known.find(text)
                      if any(ra <= a and b <= rb for ra, rb in regions)]
@@ -99,9 +106,63 @@ def _safe_reason(exc: BaseException) -> str:
     return f"redaction failed ({type(exc).__name__})"
 
 
-def redact_study(study: Study, *, progress: bool = True, strict: bool = True, redactor: Redactor | None = None) -> dict[str, Any]:
+_WORKER_DETECTOR: Detector | None = None
+
+
+def _init_worker(policy: Policy, formats, policy_dir: Path) -> None:
+    """Load the models once per worker process."""
+    global _WORKER_DETECTOR
+    _WORKER_DETECTOR = Detector(policy, formats, policy_dir)
+
+
+def _detect_in_worker(text: str, regions: list[tuple[int, int]], language: str) -> list[Span] | str:
+    """Spans, or a text-free reason: an exception could carry the transcript into the parent's log."""
+    try:
+        assert _WORKER_DETECTOR is not None
+        return _WORKER_DETECTOR.detect_regions(text, regions, language)
+    except Exception as exc:  # noqa: BLE001 - reported as a quarantine reason
+        return _safe_reason(exc)
+
+
+def _detections(redactor: Redactor, jobs: Iterable[tuple[Any, Any, str]], workers: int) -> Iterator[tuple[Any, Any, str, list[Span] | str]]:
+    """(entry, transcript, cache key, spans or failure reason) in the order of ``jobs``.
+
+    With several workers at most ``2 × workers`` transcripts are in flight, so memory stays
+    flat however long the corpus is."""
+    def regions(tr) -> list[tuple[int, int]]:
+        return [(t.start, t.end) for t in tr.turns if t.end > t.start]
+
+    if workers <= 1:
+        for entry, tr, key in jobs:
+            try:
+                found: list[Span] | str = redactor.detect_regions(tr.text, regions(tr), entry.language)
+            except Exception as exc:  # noqa: BLE001
+                found = _safe_reason(exc)
+            yield entry, tr, key, found
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    # spawn, not fork: the parent already holds spaCy/torch threads that fork would copy half-way
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                             initializer=_init_worker,
+                             initargs=(redactor.policy, redactor.formats, redactor.policy_dir)) as pool:
+        window: deque = deque()
+        for entry, tr, key in jobs:
+            window.append((entry, tr, key, pool.submit(_detect_in_worker, tr.text, regions(tr), entry.language)))
+            if len(window) >= 2 * workers:
+                e, t, k, fut = window.popleft()
+                yield e, t, k, fut.result()
+        while window:
+            e, t, k, fut = window.popleft()
+            yield e, t, k, fut.result()
+
+
+def redact_study(study: Study, *, progress: bool = True, strict: bool = True, redactor: Redactor | None = None,
+                 workers: int = 1) -> dict[str, Any]:
     """Redact every consented transcript of ``study``; returns a summary of counts.
 
+    ``workers`` processes detect in parallel (each loads its own models: ~0.6 GB apiece).
     Raises :class:`RedactionError` after writing the index when any transcript was
     quarantined (``strict=False`` returns the summary instead).
     """
@@ -113,12 +174,21 @@ def redact_study(study: Study, *, progress: bool = True, strict: bool = True, re
     out_dir.mkdir(parents=True, exist_ok=True)
     redactor = redactor or Redactor.for_study(study)
     settings = redactor.settings_hash
-    documents: list[dict] = []
+    done: dict[str, dict] = {}
     quarantined: list[dict] = []
     refused: list[str] = []
     reused = 0
     entries = list(manifest.entries)
     key_digest = _key_digest(redactor.keystore)
+
+    def paths(entry_id: str) -> tuple[Path, Path, Path]:
+        return store.text_path(out_dir, entry_id), store.audit_path(out_dir, entry_id), out_dir / CACHE_DIR / f"{entry_id}.json"
+
+    def quarantine(entry_id: str, reason: str) -> None:
+        for p in paths(entry_id):
+            p.unlink(missing_ok=True)
+        quarantined.append({"id": entry_id, "reason": reason})
+        log.warning("%s: quarantined (%s)", entry_id, reason)
 
     bar = None
     if progress:
@@ -127,17 +197,22 @@ def redact_study(study: Study, *, progress: bool = True, strict: bool = True, re
         bar = Progress(TextColumn("redacting"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), transient=False)
         bar.start()
         task = bar.add_task("redact", total=len(entries))
-    try:
+
+    def advance() -> None:
+        if bar is not None:
+            bar.advance(task)
+
+    def jobs() -> Iterator[tuple[Any, Any, str]]:
+        """Transcripts that need detection; refused, cached and unreadable ones are settled here."""
+        nonlocal reused
         for entry in entries:
-            tpath, apath = store.text_path(out_dir, entry.id), store.audit_path(out_dir, entry.id)
-            cpath = out_dir / CACHE_DIR / f"{entry.id}.json"
+            tpath, apath, cpath = paths(entry.id)
             if not entry.consent:
                 # refused by every stage, not a failure: listed, never read
                 refused.append(entry.id)
                 for p in (tpath, apath, cpath):
                     p.unlink(missing_ok=True)
-                if bar is not None:
-                    bar.advance(task)
+                advance()
                 continue
             try:
                 tr = load_transcript(entry, manifest.path.parent)
@@ -145,11 +220,24 @@ def redact_study(study: Study, *, progress: bool = True, strict: bool = True, re
                 cached = _read_cache(cpath)
                 if cached and cached.get("key") == key and tpath.is_file() and apath.is_file() \
                         and sha256_file(tpath) == cached["doc"]["text_sha256"] and sha256_file(apath) == cached["doc"]["audit_sha256"]:
-                    documents.append(cached["doc"])
+                    done[entry.id] = cached["doc"]
                     reused += 1
+                    advance()
                     continue
+            except Exception as exc:  # noqa: BLE001 - every failure quarantines, none passes on
+                quarantine(entry.id, _safe_reason(exc))
+                advance()
+                continue
+            yield entry, tr, key
+
+    try:
+        for entry, tr, key, found in _detections(redactor, jobs(), workers):
+            tpath, apath, cpath = paths(entry.id)
+            try:
+                if isinstance(found, str):
+                    raise RedactionError(found)
                 regions = [(t.start, t.end) for t in tr.turns if t.end > t.start]
-                redacted, audit = redactor.redact_text(tr.text, regions, entry.language)
+                redacted, audit = redactor.redact_text(tr.text, regions, entry.language, spans=found)
                 _check_structure(tr.text, redacted, tpath)
                 atomic_write_text(apath, "".join(dumps(r) + "\n" for r in audit))
                 atomic_write_text(tpath, redacted)
@@ -162,18 +250,15 @@ def redact_study(study: Study, *, progress: bool = True, strict: bool = True, re
                        "text_sha256": sha256_file(tpath), "audit_sha256": sha256_file(apath),
                        "n_spans": len(audit), "labels": dict(sorted(labels.items()))}
                 write_json(cpath, {"key": key, "doc": doc})
-                documents.append(doc)
+                done[entry.id] = doc
             except Exception as exc:  # noqa: BLE001 - every failure quarantines, none passes on
-                for p in (tpath, apath, cpath):
-                    p.unlink(missing_ok=True)
-                quarantined.append({"id": entry.id, "reason": _safe_reason(exc)})
-                log.warning("%s: quarantined (%s)", entry.id, _safe_reason(exc))
+                quarantine(entry.id, _safe_reason(exc))
             finally:
-                if bar is not None:
-                    bar.advance(task)
+                advance()
     finally:
         if bar is not None:
             bar.stop()
+    documents = [done[e.id] for e in entries if e.id in done]
     redactor.keystore.save()
     documents = _second_pass(study, manifest, redactor, documents, settings, quarantined)
     keep = {d["id"] for d in documents}
