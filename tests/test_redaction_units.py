@@ -223,3 +223,107 @@ def test_drop_common_words_keeps_names_drops_kyrgyz_vocabulary():
     text = "Коопсуздук маанилүү. Нуризанын үйү"
     spans = [Span(0, 10, "PERSON", 0.6, "t"), Span(21, 30, "PERSON", 0.6, "t")]
     assert [text[s.start : s.end] for s in drop_common_words(text, spans, "ky")] == ["Нуризанын"]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("she moved there in 1998 with her aunt", "1998"),
+    ("в 2017 году уехала", "2017 году"),
+    ("2016-жылы кетип калдым", "2016-жылы"),
+    ("between 2015-2016 she worked", "2015-2016"),
+    ("we met on Thursday at noon", "Thursday"),
+    ("приехал в среду вечером", "среду"),
+    ("шейшемби күнү келди", "шейшемби күнү"),
+    ("since April 2018 nobody called", "April 2018"),
+    ("call at 03.04.2021 14:30 please", "03.04.2021 14:30"),
+])
+def test_dates_years_weekdays_and_times(text, expected):
+    assert expected in _found(dates.build("en"), text)
+
+
+@pytest.mark.parametrize("text", ["I paid 2000 сом for it", "she earned 1500 dollars", "call +996 555 123 456", "apartment 12"])
+def test_amounts_and_numbers_are_not_years(text):
+    assert not _found(dates.build("en"), text)
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("send it to 4417 Maplewood Drive, Suite 210\nDorrance, KS 67634 please", "4417 Maplewood Drive, Suite 210\nDorrance, KS 67634"),
+    ("she lives at 88 Quillon Terrace, Apt 3, Brackley", "88 Quillon Terrace, Apt 3, Brackley"),
+    ("PSC 4412, Box 9031\nAPO AE 09123", "PSC 4412, Box 9031\nAPO AE 09123"),
+    ("USNS Halvorsen\nFPO AP 96512", "USNS Halvorsen\nFPO AP 96512"),
+    ("write to P.O. Box 1182", "P.O. Box 1182"),
+    ("ZIP: 40715", "40715"),
+    ("жила в Сиреневом переулке 4", "Сиреневом переулке 4"),
+    ("my postal code is 720045", "720045"),
+    ("Norrvik 12\nFinland 33580", "33580"),
+    ("the office is at Brenholmvej 27, Kolding", "Brenholmvej 27, Kolding"),
+    ("on Vastler Strasse 15", "Vastler Strasse 15"),
+    ("we stayed at 9 ul. Sosnowa 14", "9 ul. Sosnowa 14"),
+    ("he lives on Via dei Portali 8", "Via dei Portali 8"),
+    ("meet me at the corner of Ostrava Lane and Pell Road.", "the corner of Ostrava Lane and Pell Road"),
+])
+def test_addresses_in_international_forms(text, expected):
+    found = _found(addresses.build(FORMATS, "en"), text)
+    assert any(expected in f for f in found), found
+
+
+@pytest.mark.parametrize("text", ["During 5 months I worked", "I paid 500 for the key", "we were 12 people in the house"])
+def test_numbers_in_speech_are_not_addresses(text):
+    assert not any(len(f) > 6 for f in _found(addresses.build(FORMATS, "en"), text))
+
+
+@pytest.mark.parametrize("text", ["in Russia 3000 people work there", "в России 500 человек", "she was in Turkey 2019"])
+def test_counts_and_years_after_a_country_are_not_postcodes(text):
+    assert not _found(addresses.build(FORMATS, "en"), text)
+
+
+def _places(text):
+    from unreported.redaction.recognizers import places
+
+    return {text[r.start : r.end] for rec in places.build(FORMATS, "ky") for r in rec.analyze(text, [])}
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Мени Бозтерек районуна алып барышты", "Бозтерек"),        # Kyrgyz district, dative
+    ("Ак-Жаргын айылында чоңойгом", "Ак-Жаргын"),               # village, locative
+    ("Кызылтоо облусунан келген", "Кызылтоо"),                   # region, ablative
+    ("Жил в Бозтерекском районе", "Бозтерекском"),               # Russian district adjective
+    ("работала на Кызылтоосском базаре", "Кызылтоосском базаре"),
+    ("родом из села Сарытоо", "Сарытоо"),
+    ("she came from Boztala district", "Boztala"),
+    ("a café near the Sarytash bazaar", "Sarytash bazaar"),
+    ("Таластан келген кыз", "Таластан"),                         # gazetteer, ablative
+    ("Ал Баткендеги уюмда", "Баткендеги"),
+    ("потом жила в Бишкеке", "Бишкеке"),
+    ("из Москвы позвонили", "Москвы"),
+    ("her cousin in At-Bashy", "At-Bashy"),
+    ("в Сарытоосской, Бозтерекской и Кызылтоосской областях", "Сарытоосской, Бозтерекской и Кызылтоосской"),
+])
+def test_places_by_gazetteer_and_place_words(text, expected):
+    assert expected in _places(text)
+
+
+@pytest.mark.parametrize("text", ["Биздин айылында эмес", "Ошондо мен келдим", "Ошол жерде", "Кантип барам", "The district court",
+                                  "Кайсы районунда турасыз", "Home town is far", "Кеминде эки жыл"])
+def test_place_rules_skip_function_words_and_lookalikes(text):
+    assert not _places(text)
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Мен Ак Кадам уюмуна бардым", "Ак Кадам"),
+    ("ОсОО Береке Курулуш иштетет", "Береке Курулуш"),
+    ("«Нур Жолу» ЖЧК аркылуу", "Нур Жолу"),
+])
+def test_kyrgyz_organisation_shapes(text, expected):
+    from unreported.redaction.recognizers.institutions import build
+
+    assert expected in {text[r.start : r.end] for r in build("ky").analyze(text, ["ORGANIZATION"])}
+
+
+def test_country_file_places_are_loaded():
+    assert "Бишкек" in FORMATS[0].places
+
+
+def test_listed_place_outranks_a_person_guess_when_spans_merge():
+    merged = merge_spans([Span(4, 12, "PERSON", 0.85, "natasha_ner"), Span(4, 12, "LOCATION", 0.9, "places"),
+                          Span(20, 30, "PERSON", 0.85, "natasha_ner"), Span(20, 30, "LOCATION", 0.8, "natasha_ner")])
+    assert [s.label for s in merged] == ["LOCATION", "PERSON"]

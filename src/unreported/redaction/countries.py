@@ -1,6 +1,7 @@
 """Country formats (``redaction/countries/<code>.yml``): phones, IDs, plates, address words as data.
 
-A team replicating the study elsewhere adds a file for its country instead of code. Each
+A team replicating the study elsewhere adds a file for its country instead of code. A file
+may also list the country's regions, districts and towns (`places`) for the place recognizer. Each
 pattern is a regular expression with a label, a base score, optional context words that
 raise the score, and an optional checksum/structure validator by name (Luhn for cards, the
 date of birth in a Kyrgyz personal number, the Kazakh IIN check digit). Patterns are
@@ -60,6 +61,12 @@ class CountryFormats(BaseModel):
     patterns: list[PatternSpec] = Field(default_factory=list)
     street_words: dict[str, list[str]] = Field(
         default_factory=dict, description="Per language: words that make a place an address (ул., мкр., köchösü)."
+    )
+    places: list[str] = Field(
+        default_factory=list,
+        description="Places below country level (regions, districts, cities, towns, markets) NER models miss, "
+        "in their base form, one spelling per script; inflected forms are matched "
+        "(unreported.redaction.recognizers.places).",
     )
 
 

@@ -135,7 +135,7 @@ class Detector:
         from presidio_analyzer.predefined_recognizers import EmailRecognizer
 
         from unreported.redaction.recognizers import (
-            addresses, country_patterns, dates, handles,
+            addresses, country_patterns, dates, handles, places,
         )
         from unreported.redaction.recognizers.gazetteer_names import GazetteerNameRecognizer
         from unreported.redaction.recognizers.name_morphology import NameMorphologyRecognizer
@@ -159,6 +159,7 @@ class Detector:
                 institutions.build(lang), country_patterns.build(formats, lang), PhoneRecognizer(regions, lang), handles.build(lang),
                 addresses.build(formats, lang), dates.build(lang), EmailRecognizer(supported_language=lang),
                 GazetteerNameRecognizer(self.gazetteer, cues, lang), NameMorphologyRecognizer(lang),
+                *places.build(formats, lang),
             ]
             if lang == "en":
                 from unreported.redaction.recognizers.proper_nouns import ProperNounRecognizer
@@ -299,14 +300,17 @@ class Detector:
                 continue
             if label == "ORGANIZATION" and self._generic_institution(surface):
                 continue
-            if label in ("ORGANIZATION", "LOCATION") and self._generic_word(surface):
-                continue
             detector = (r.recognition_metadata or {}).get("recognizer_name", "presidio")
+            # a listed place ('Ош', 'Кочкор') is a place even where it is also a short or common word
+            if label in ("ORGANIZATION", "LOCATION") and detector != "places" and self._generic_word(surface):
+                continue
             spans.append(Span(start, end, label, float(r.score), detector))
         for pattern, label in self._deny:
             for m in pattern.finditer(text):
                 spans.append(Span(m.start(), m.end(), label, 1.0, "deny_list"))
-        grown = merge_spans(_grow_names(text, merge_spans(spans)))
+        # names grow from every span some detector took for a person (the first merge ranks labels
+        # plainly); the final merge lets a listed place outrank that guess in the label
+        grown = merge_spans(_grow_names(text, merge_spans(spans, place_rank=False)))
         return [g for g in grown if not (self.is_allowed(text[g.start:g.end]) or
                                          (g.label in ("PERSON", "LOCATION", "ORGANIZATION") and is_country(text[g.start:g.end])))]
 
@@ -453,8 +457,21 @@ def drop_common_words(text: str, spans: list[Span], language: str = "") -> list[
     return out
 
 
-def merge_spans(spans: list[Span]) -> list[Span]:
-    """Overlapping spans become one (their union), labelled by priority then score."""
+_PLACE_DETECTORS = ("places", "place_forms")
+
+
+def _rank(s: Span) -> float:
+    """Label priority of a span; a place from the country gazetteer or a place phrase ('Москвада',
+    'Ноокат районунан') outranks an NER guess that it is a person or organisation, so the
+    pseudonym says what it is."""
+    if s.label == "LOCATION" and s.detector.split(":")[0] in _PLACE_DETECTORS:
+        return _PRIORITY.index("PERSON") - 0.5
+    return _PRIORITY.index(s.label)
+
+
+def merge_spans(spans: list[Span], place_rank: bool = True) -> list[Span]:
+    """Overlapping spans become one (their union), labelled by priority then score (with
+    ``place_rank``, a gazetteer place outranks a person guess: :func:`_rank`)."""
     spans = sorted(spans, key=lambda s: (s.start, -s.end))
     merged: list[list[Span]] = []
     for s in spans:
@@ -464,7 +481,7 @@ def merge_spans(spans: list[Span]) -> list[Span]:
             merged.append([s])
     out = []
     for group in merged:
-        best = min(group, key=lambda s: (_PRIORITY.index(s.label), -s.score, s.detector))
+        best = min(group, key=lambda s: (_rank(s) if place_rank else _PRIORITY.index(s.label), -s.score, s.detector))
         out.append(Span(min(s.start for s in group), max(s.end for s in group), best.label,
                         max(s.score for s in group), best.detector))
     return out

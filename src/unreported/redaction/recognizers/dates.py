@@ -1,7 +1,10 @@
-"""Dates in Russian and Kyrgyz forms ('12 марта 2019', '2019-жылдын 5-майында', '12.03.2019').
+"""Dates in English, Russian and Kyrgyz forms ('12 марта 2019', '2019-жылдын 5-майында', '12.03.2019').
 
-English dates come from spaCy (DATE) and the numeric forms below. Bare years and month
-names alone are kept: they date the events the study is about, not the person.
+Beyond full calendar dates, the study's policy (redaction/policy.yml, DATE) also redacts
+years standing alone ('in 2019', 'в 2019 году', '2019-жылы'), month-and-year ('March 2019'),
+weekdays ('on Tuesday', 'в понедельник', 'дүйшөмбү күнү') and clock times next to a date: an
+interview date, a date of birth or the day someone was taken across a border identifies a
+person when combined with the rest of a story. Month names alone ('in March') are kept.
 """
 
 from __future__ import annotations
@@ -13,14 +16,32 @@ from unreported.redaction.recognizers.base import RegexRecognizer, RegexRule
 _RU_MONTHS = r"(?:январ|феврал|март|апрел|ма[йяе]|июн|июл|август|сентябр|октябр|ноябр|декабр)\w*"
 _KY_MONTHS = r"(?:январ|феврал|март|апрел|май|июн|июл|август|сентябр|октябр|ноябр|декабр|үчтүн айы|жалган куран|чын куран|бугу|кулжа|теке|баш оона|аяк оона|тогуздун айы|жетинин айы|бештин айы|гүлдөн|жалган|чын|бүчүн|теке)\w*"
 _EN_MONTHS = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+_EN_FULL_MONTHS = r"(?:january|february|march|april|may|june|july|august|september|october|november|december)"
+_EN_WEEKDAYS = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+_RU_WEEKDAYS = r"(?:понедельник|вторник|сред[уа]|четверг|пятниц[ау]|суббот[уа]|воскресень[ея])"
+_KY_WEEKDAYS = r"(?:дүйшөмбү|шейшемби|шаршемби|бейшемби|жума|ишемби|жекшемби)"
+# A year of the last or this century standing as a number on its own (not '2019 сом', not a
+# part of a phone, card or postcode: no digit, dot-digit or dash-digit on either side).
+_YEAR = r"(?<![\d.,/:+\-])(?:19[3-9]\d|20[0-4]\d)(?:\s?[-–]\s?(?:19|20)\d{2})?(?![\d%]|[.,/:\-]\d)"
+_UNITS_AFTER = r"(?!\s*(?:сом|som|soms|рубл|руб|тенге|доллар|долл|\$|usd|kgs|km|км|кг|kg|m\b|метр|человек|адам|people|persons|cases|случа))"
+_TIME = r"(?:[ T,]\s*(?:at\s+|в\s+|саат\s+)?(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d)?(?:\s?[ap]\.?m\.?)?)?"
 
 RULES = [
-    RegexRule("numeric", "DATE", re.compile(r"\b(?:0?[1-9]|[12]\d|3[01])[./-](?:0?[1-9]|1[0-2])[./-](?:19|20)?\d{2}\b"), 0.75),
+    RegexRule("numeric", "DATE", re.compile(r"\b(?:0?[1-9]|[12]\d|3[01])[./-](?:0?[1-9]|1[0-2])[./-](?:19|20)?\d{2}\b" + _TIME), 0.75),
     RegexRule("iso", "DATE", re.compile(r"\b(?:19|20)\d{2}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])(?:[ T]\d{2}:\d{2}(?::\d{2})?)?\b"), 0.8),
-    RegexRule("us_numeric", "DATE", re.compile(r"\b(?:0?[1-9]|1[0-2])/(?:0?[1-9]|[12]\d|3[01])/(?:19|20)\d{2}\b"), 0.7),
+    RegexRule("us_numeric", "DATE", re.compile(r"\b(?:0?[1-9]|1[0-2])/(?:0?[1-9]|[12]\d|3[01])/(?:19|20)\d{2}\b" + _TIME), 0.7),
     RegexRule("ru_words", "DATE", re.compile(rf"\b(?:[12]?\d|3[01])(?:-?го)?\s+{_RU_MONTHS}(?:\s+(?:19|20)\d{{2}}(?:\s*(?:года|году|г\.?))?)?", re.I), 0.7),
     RegexRule("ky_words", "DATE", re.compile(rf"(?:\b(?:19|20)\d{{2}}-?\s*(?:жылы|жылдын|ж\.)\s+)?\b(?:[12]?\d|3[01])-?\s*{_KY_MONTHS}", re.I), 0.65),
     RegexRule("en_words", "DATE", re.compile(rf"\b(?:(?:[12]?\d|3[01])(?:st|nd|rd|th)?\s+(?:of\s+)?{_EN_MONTHS},?\s+(?:19|20)\d{{2}}|{_EN_MONTHS}\s+(?:[12]?\d|3[01])(?:st|nd|rd|th)?,?\s+(?:19|20)\d{{2}})\b", re.I), 0.75),
+    # 'March 2019', 'марте 2019 года', '2019-жылдын мартында'
+    RegexRule("month_year", "DATE", re.compile(rf"\b(?:{_EN_FULL_MONTHS}|{_RU_MONTHS}),?\s+(?:of\s+)?(?:19|20)\d{{2}}\b(?:\s*(?:года|году|г\.))?", re.I), 0.7),
+    RegexRule("ky_month_year", "DATE", re.compile(rf"\b(?:19|20)\d{{2}}-?\s*(?:жылы|жылдын|жылдын\s+)\s*{_KY_MONTHS}", re.I), 0.7),
+    # a year on its own, with its Russian / Kyrgyz word ('2019 году', '2019-жылы', '2019-ж.')
+    RegexRule("year", "DATE", re.compile(
+        rf"{_YEAR}(?:\s*-?\s*(?:жылдары|жылдын|жылдан|жылга|жылкы|жылы|ж\.|годах|годы|года|году|гг\.|г\.))?{_UNITS_AFTER}", re.I), 0.55),
+    # weekdays (any case: speech is transcribed in lower case as often as not)
+    RegexRule("weekday", "DATE", re.compile(
+        rf"\b(?:{_EN_WEEKDAYS}|(?:в|во|по|на)\s+(?P<v>{_RU_WEEKDAYS})|{_KY_WEEKDAYS}\s+күн\w*)\b", re.I), 0.55),
 ]
 
 

@@ -22,10 +22,18 @@ _KY_BODY = r"(?:ички иштер\s+)?(?:башкармалыг|бөлүм|с�
 _NAME_WORD = rf"[{_UP}0-9][^«»“”\n,.!?:;\s]*"
 _ANY_WORD = r"[^«»“”\n,.!?:;\s]+"
 _ORG_BEFORE = (
-    r"ООО|ОсОО|ОАО|ЗАО|ИП|ОФ|ОО|агентств\w*|компани\w*|фирм\w*|центр\w*|фонд\w*|организаци\w*|"
+    r"ООО|ОсОО|ОАО|ЗАО|ЖЧК|ЖАК|ААК|ТОО|ИП|ЖИ|ОФ|КФ|ОО|агентств\w*|компани\w*|фирм\w*|центр\w*|фонд\w*|организаци\w*|"
     r"кафе|ресторан\w*|салон\w*|магазин\w*|цех\w*|company|agency|centre|center|LLC|firm|shelter"
 )
-_ORG_AFTER = r"борбор\w*|агенттиг\w*|агенттик\w*|компания\w*|фирма\w*|шаркат\w*|фонд\w*|уюм\w*|кафе\w*|цех\w*"
+_ORG_AFTER = r"ЖЧК|ОсОО|ЖАК|ААК|ТОО|ООО|LLC|Ltd|Inc|коомдук\s+бирикме\w*|коомдук\s+фонд\w*|бирикме\w*|ассоциация\w*|борбор\w*|агенттиг\w*|агенттик\w*|компания\w*|фирма\w*|шаркат\w*|фонд\w*|уюм\w*|кафе\w*|цех\w*"
+
+# Company forms written before an unquoted name: 'ОсОО Ала-Тоо Тревел', 'ЖЧК Береке Курулуш'
+_COMPANY_FORMS = r"ООО|ОсОО|ОАО|ЗАО|ЖЧК|ЖАК|ААК|ТОО|ИП|ЖИ|LLC"
+# Kyrgyz organisation words after an unquoted name, in the possessive: 'Жаңы Кадам уюму' ('the Zhany
+# Kadam organisation'), 'Ак Жол борборунда', 'Береке коомдук фонду'
+_KY_ORG_WORDS = (r"(?:уюму|уюмун|коомдук\s+бирикмеси|коомдук\s+бирикмесин|коомдук\s+фонду|коомдук\s+фондун|фонду|фондун|"
+                 r"борбору|борборун|ассоциациясы|ассоциациясын|бирикмеси|бирикмесин|агенттиги|агенттигин|компаниясы|"
+                 r"компаниясын|фирмасы|фирмасын|ЖЧК|ОсОО)\w*")
 
 RULES = [
     RegexRule("en_unit", "ORGANIZATION", re.compile(
@@ -45,5 +53,22 @@ RULES = [
 ]
 
 
+# Words that open a sentence before an organisation word without being part of its name
+# ('Биздин уюмга', 'Ошол фонду'); common adjectives ('Жаңы Кадам' = 'New Step') can be.
+_FUNCTION_WORDS = (
+    "мен сен ал биз силер алар менин сенин анын биздин силердин алардын мага бизге бул ошол ушул тигил ошо ошону "
+    "бир эч ар кээ ошондой анан бирок жана же мына дагы ошентип ошондо эми азыр я ты он она мы вы они наш наша ваш "
+    "этот эта это тот та в на из и а но да то"
+).split()
+
+
 def build(language: str) -> RegexRecognizer:
-    return RegexRecognizer(RULES, name="institutions", language=language)
+    not_function = rf"(?!(?i:{'|'.join(sorted(_FUNCTION_WORDS, key=len, reverse=True))})(?![\w-]))"
+    name = rf"[{_UP}][\w\-]*"
+    rules = RULES + [
+        RegexRule("company_form_name", "ORGANIZATION", re.compile(
+            rf"(?<![\w-])(?:{_COMPANY_FORMS})\s+(?P<v>[{_UP}][\w\-]*(?:[ \t][{_UP}][\w\-]*){{0,2}})"), 0.6),
+        RegexRule("ky_org_word", "ORGANIZATION", re.compile(
+            rf"(?<![\w-]){not_function}(?P<v>{name}(?:[ \t]{name}){{0,2}})[ \t]+{_KY_ORG_WORDS}"), 0.6),
+    ]
+    return RegexRecognizer(rules, name="institutions", language=language)

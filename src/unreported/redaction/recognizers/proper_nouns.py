@@ -42,7 +42,7 @@ class ProperNounRecognizer(EntityRecognizer):
                 tok is not None
                 and tok.pos_ == "PROPN"
                 and tok.text[:1].isupper()
-                and len(tok.text) > 1
+                and (len(tok.text) > 1 or bool(run))  # a middle initial ('Szabina J Gelencsér') inside a run
                 and tok.ent_type_ not in _NOT_PII
                 and tok.lower_ not in stop
                 and tok.lower_ not in _CALENDAR
@@ -52,6 +52,8 @@ class ProperNounRecognizer(EntityRecognizer):
             if ok:
                 run.append(tok)
                 continue
+            while run and len(run[-1].text) == 1:  # an initial only counts between two names
+                run.pop()
             if run:
                 start, end = run[0].idx, run[-1].idx + len(run[-1].text)
                 out.append(make_result("ORGANIZATION", start, end, 0.45, self.name))

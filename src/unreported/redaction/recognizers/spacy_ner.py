@@ -13,8 +13,8 @@ from unreported.redaction.recognizers.base import make_result
 # spaCy labels, and the Presidio names its NLP engine already converted them to
 LABELS = {"PERSON": "PERSON", "PER": "PERSON", "GPE": "LOCATION", "LOC": "LOCATION", "FAC": "LOCATION",
           "LOCATION": "LOCATION", "ORG": "ORGANIZATION", "ORGANIZATION": "ORGANIZATION"}
-# spaCy's DATE ("2019", "last year", "three months") is not used: only calendar dates that could
-# identify someone are PII, and the date patterns (recognizers/dates.py) find those.
+# spaCy's DATE ("last year", "three months") is not used: durations and relative dates are not
+# PII; the date patterns (recognizers/dates.py) find calendar dates, years and weekdays.
 SCORES = {"PERSON": 0.85, "LOCATION": 0.8, "ORGANIZATION": 0.6, "DATE": 0.7}
 
 
