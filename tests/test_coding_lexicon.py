@@ -86,3 +86,13 @@ def test_sentence_split_keeps_offsets() -> None:
     text = "One. Two?  Three!\nFour"
     spans = split_sentences(text)
     assert [text[s:e] for s, e in spans] == ["One.", "Two?", "Three!", "Four"]
+
+
+def test_reporting_frame_is_found_in_every_language_even_when_negated() -> None:
+    lx = _lex({"F1": {"en": ["~gossip*"]}})
+    [r] = lx.match_many(["I never went to the police. People gossip."], "en")
+    assert r.reporting and r.count("F1") == 1
+    assert lx.mentions_reporting(["I did not complain to anyone.", "We sold vegetables at the market."], "en") == [True, False]
+    assert lx.mentions_reporting(["Почему вы не пошли в милицию?", "Мы работали на рынке."], "ru") == [True, False]
+    assert lx.mentions_reporting(["Эмне үчүн арыз жазган жоксуз?", "Биз базарда иштедик."], "ky") == [True, False]
+    assert lx.mentions_reporting(["Did you think of the police?"], "kk") == [True]  # English cues stand in

@@ -13,7 +13,7 @@ from unreported.coding.autocode import AutoCoder
 from unreported.coding.codebook import load_codebook
 from unreported.coding.embedding import EmbeddingScorer, HashingEncoder
 from unreported.coding.lexicon import Analyzer, Lexicon
-from unreported.coding.stage import code_records, code_study, guess_language
+from unreported.coding.stage import code_records, code_study, guess_language, questions_of
 from unreported.config import Study
 from unreported.errors import RedactionError, UnreportedError
 
@@ -120,6 +120,8 @@ def test_apply_codes_free_records_and_checks_input(study: Study, tmp_path: Path)
     assert all(set(c) == {"code", "score", "evidence", "method"} for r in out for c in r["codes"])
     with pytest.raises(UnreportedError, match=r"in\.jsonl:2: each record needs"):
         code_records([{"id": "a", "text": "t"}, {"id": "b"}], study, path=tmp_path / "in.jsonl", coder=_coder(study))
+    with pytest.raises(UnreportedError, match=r"in\.jsonl:1: \"context\" must be a string"):
+        code_records([{"id": "a", "text": "t", "context": 3}], study, path=tmp_path / "in.jsonl", coder=_coder(study))
 
 
 def test_guess_language() -> None:
@@ -162,3 +164,14 @@ def test_reviewed_sheet_and_qda_project_come_back_as_coders(study: Study) -> Non
     table = pd.read_csv(StringIO(rel))
     same = table[(table["comparison"] == "auto vs team:auto (units)") & (table["code"] == "macro")]
     assert float(same["percent_agreement"].iloc[0]) == 1.0
+
+
+def test_each_unit_knows_the_question_it_answers() -> None:
+    from unreported.coding.units import units_of
+
+    text = "Interviewer: Did you go to the police?\nRespondent: No.\nRespondent: Never.\nInterviewer: Why?\nRespondent: Fear."
+    first = "Respondent: I start.\n" + text
+    units = units_of("D", text, lang="en", group="VoT", kind="IDI") + units_of("E", first, lang="en", group="VoT", kind="IDI")
+    assert questions_of(units, {"D": text, "E": first}) == [
+        "Did you go to the police?", "Did you go to the police?", "Why?", None, "Did you go to the police?", "Did you go to the police?", "Why?",
+    ]

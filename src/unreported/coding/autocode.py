@@ -75,8 +75,13 @@ class AutoCoder:
         }
 
     # --- scoring --------------------------------------------------------------------------
-    def featurize(self, ids: Sequence[str], texts: Sequence[str], langs: Sequence[str], progress=None) -> Scored:
+    def featurize(self, ids: Sequence[str], texts: Sequence[str], langs: Sequence[str], progress=None, contexts: Sequence[str | None] | None = None) -> Scored:
+        """Lexicon and embedding scores of each unit.
+
+        ``contexts``: per unit, the interviewer's (or moderator's) turn it answers, or None; it
+        is only checked for talk of reporting, never coded itself."""
         n, k = len(texts), len(self.codes)
+        cues = np.zeros((n, 2), dtype=float)
         lex: list[LexiconResult | None] = [None] * n
         best: list[list[tuple[int, int]] | None] = [None] * n
         sims = np.zeros((n, k), dtype=np.float32)
@@ -91,6 +96,12 @@ class AutoCoder:
                 sub = [texts[i] for i in chunk]
                 for i, r in zip(chunk, self.lexicon.match_many(sub, lang)):
                     lex[i] = r
+                    cues[i, 0] = float(r.reporting)
+                if contexts is not None:
+                    asked = [(i, contexts[i]) for i in chunk if contexts[i]]
+                    flags = self.lexicon.mentions_reporting([c for _, c in asked], lang)
+                    for (i, _), flag in zip(asked, flags):
+                        cues[i, 1] = float(flag)
                 s, m, b = self.scorer.score_many(sub, lang)
                 sims[chunk], means[chunk] = s, m
                 for i, bb in zip(chunk, b):
@@ -111,7 +122,7 @@ class AutoCoder:
                             cols.append(j)
         pat = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, len(self.pattern_index)))
         pat.data[:] = 1.0
-        feats = Features(list(ids), list(texts), [lang or "en" for lang in langs], counts, pat, sims, means)
+        feats = Features(list(ids), list(texts), [lang or "en" for lang in langs], counts, pat, sims, means, cues)
         return Scored(feats, lex, best)
 
     @staticmethod

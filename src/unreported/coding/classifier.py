@@ -8,7 +8,9 @@ out-of-fold scores of its own training transcripts only.
 
 Features: word and character n-gram TF-IDF (character n-grams carry Russian and Kyrgyz
 morphology without a lemmatiser), the codebook's lexicon hits (per pattern and per factor),
-the embedding similarities to each factor and the mean sentence embedding.
+the lexicon hits again where the unit or the interviewer's question before it speaks of
+reporting (a factor is a reason for not reporting, so that frame matters), the embedding
+similarities to each factor and the mean sentence embedding.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ class Features:
     lex_patterns: sparse.csr_matrix  # n × p, 1 where a pattern matched (not negated)
     emb_sims: np.ndarray  # n × k
     emb_means: np.ndarray  # n × d
+    cues: np.ndarray  # n × 2, 1 where the unit / the question it answers speaks of reporting
     extra: dict = field(default_factory=dict)
 
     def take(self, idx: Sequence[int]) -> Features:
@@ -48,6 +51,7 @@ class Features:
             lex_patterns=self.lex_patterns[idx],
             emb_sims=self.emb_sims[idx],
             emb_means=self.emb_means[idx],
+            cues=self.cues[idx],
         )
 
 
@@ -82,7 +86,11 @@ class SupervisedModel:
             Ch = self.char.transform(f.texts)
         from unreported.coding.autocode import embedding_part
 
-        dense = np.hstack([np.minimum(f.lex_counts, 3) / 3.0, embedding_part(f), f.emb_means * self.mean_weight])
+        lex = np.minimum(f.lex_counts, 3) / 3.0
+        # factor cues in the frame of reporting (in the unit or in the question) as their own features:
+        # +0.05 macro κ in grouped nested CV on the gold, most for Russian and Kyrgyz
+        framed = [lex * f.cues[:, [j]] for j in range(f.cues.shape[1])]
+        dense = np.hstack([lex, *framed, f.cues, embedding_part(f), f.emb_means * self.mean_weight])
         return sparse.hstack([W, Ch, f.lex_patterns, sparse.csr_matrix(dense)]).tocsr()
 
     def fit(self, f: Features, Y: np.ndarray) -> SupervisedModel:

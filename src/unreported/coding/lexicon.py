@@ -34,6 +34,27 @@ NEGATION_CUES: dict[str, frozenset[str]] = {
     "ky": frozenset({"эмес", "жок", "эч", "эчким", "эчкимге"}),
     "kk": frozenset({"емес", "жоқ", "ешкім", "еш"}),
 }
+# Words that put a passage in the frame of reporting to the authorities. A factor is a reason for
+# (not) reporting, so a factor cue next to one of these (in the unit, or in the question it answers)
+# is stronger evidence than the same cue in a story of the exploitation. Matched on lemmas / stems
+# like the codebook's patterns, negation ignored ("I did not go to the police" is the frame itself).
+REPORTING_CUES: dict[str, tuple[str, ...]] = {
+    "en": (
+        "~police|policeman|policemen|policewom*|officer*|militia|inspector*|investigator*|investigat*",
+        "~report*|complain*|complaint*|statement*|testif*|testimony|court*|judge*|prosecut*|lawsuit",
+        "~law enforcement",
+    ),
+    "ru": (
+        "~полиц*|полицейск*|милиц*|милиционер*|участков*|следовател*|следстви*|правоохранительн*",
+        "~заявлени*|заявлять|заявить|жалоб*|пожаловаться|жаловаться|суд|судья|судебн*|прокурор*|прокуратур*",
+        "~обратиться|обращаться|обращени*|показани*",
+    ),
+    "ky": (
+        "~милиция*|милиционер*|полиция*|участков*|тергөө*|тергөөчү*|прокурор*|прокуратур*|сот|соттук*",
+        "~арыз*|даттан*|кайрыл*|көрсөтмө*",
+        "~укук коргоо*",
+    ),
+}
 # Kyrgyz marks verbal negation with a suffix right after the stem (бил-бе-йм "I do not know").
 _KY_NEG_SUFFIX = re.compile(r"^(ба|бе|бо|бө|па|пе|по|пө|ма|ме|мо|мө)")
 _KY_POST_NEG = frozenset({"эмес", "жок"})
@@ -118,6 +139,11 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         spans.append((pos, m.start()))
         pos = m.end()
     spans.append((pos, len(text)))
+    return trim_spans(text, spans)
+
+
+def trim_spans(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans without their outer white space; empty ones dropped (offsets stay exact for evidence)."""
     out = []
     for s, e in spans:
         while s < e and text[s].isspace():
@@ -310,6 +336,7 @@ class LexiconResult:
 
     hits: dict[str, list[Hit]] = field(default_factory=dict)
     sentences: list[tuple[int, int]] = field(default_factory=list)
+    reporting: bool = False  # a reporting cue (REPORTING_CUES) occurs in the unit
 
     def count(self, factor: str) -> int:
         """Distinct patterns that matched without negation."""
@@ -356,8 +383,10 @@ class Lexicon:
         """Match every factor's patterns for ``lang`` (English patterns for a language without any)."""
         analysed = self.analyzer.analyze_many(texts, lang)
         results = []
+        cues = _reporting_cues(lang)
         for text, sentences in zip(texts, analysed):
             res = LexiconResult(sentences=[(s.start, s.end) for s in sentences])
+            res.reporting = any(self._match(p, sent, text, lang) for sent in sentences for p in cues)
             for factor, by_lang in self.patterns.items():
                 pats = by_lang.get(lang, by_lang.get("en", []))
                 hits = []
@@ -369,6 +398,14 @@ class Lexicon:
                 res.hits[factor] = hits
             results.append(res)
         return results
+
+    def mentions_reporting(self, texts: Sequence[str], lang: str) -> list[bool]:
+        """Per text, whether it speaks of reporting to the authorities (see REPORTING_CUES)."""
+        cues = _reporting_cues(lang)
+        return [
+            any(self._match(p, sent, text, lang) for sent in sentences for p in cues)
+            for text, sentences in zip(texts, self.analyzer.analyze_many(texts, lang))
+        ]
 
     @staticmethod
     def _match(pat: Pattern, sent: Sentence, text: str, lang: str) -> tuple[int, int, bool] | None:
@@ -382,3 +419,7 @@ class Lexicon:
         negated = False if (pat.ignore_negation or pat.has_neg) else _negated(pat, sent, text, first, lang)
         toks = sent.tokens
         return toks[min(s for s, _ in spans)].start, toks[max(e for _, e in spans)].end, negated
+
+
+def _reporting_cues(lang: str) -> list[Pattern]:
+    return [compile_pattern(p) for p in REPORTING_CUES.get(lang, REPORTING_CUES["en"])]

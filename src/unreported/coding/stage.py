@@ -41,7 +41,7 @@ from unreported.errors import UnreportedError
 
 log = logging.getLogger(__name__)
 
-STAGE_VERSION = 2
+STAGE_VERSION = 3
 MODEL_FILE = "model.pkl"
 AUTO_CODER = "auto"
 GOLD_CODER = "gold"
@@ -165,7 +165,10 @@ def code_study(study: Study, *, progress: bool = True, force: bool = False, code
 
     coder = coder or AutoCoder(codebook)
     bar = _bar(progress, len(units), "coding: scoring units")
-    scored = coder.featurize([u.id for u in units], [u.text for u in units], [u.lang for u in units], progress=bar.update if bar else None)
+    scored = coder.featurize(
+        [u.id for u in units], [u.text for u in units], [u.lang for u in units],
+        progress=bar.update if bar else None, contexts=questions_of(units, sources),
+    )
     _close(bar)
 
     codes = codebook.codes
@@ -219,7 +222,7 @@ def code_study(study: Study, *, progress: bool = True, force: bool = False, code
             records.append({"unit": u.id, **c})
     write_jsonl(out_dir / "codes.jsonl", records)
     atomic_write_bytes(out_dir / MODEL_FILE, pickle.dumps(
-        {"codebook_sha256": fingerprint([study.codebook_path]), "thresholds": coder.thresholds, "model": coder.model, "mode": coder.mode},
+        {"codebook_sha256": fingerprint([study.codebook_path]), "stage_version": STAGE_VERSION, "thresholds": coder.thresholds, "model": coder.model, "mode": coder.mode},
         protocol=5,
     ))
 
@@ -236,6 +239,25 @@ def code_study(study: Study, *, progress: bool = True, force: bool = False, code
     }
     stamp.write(key, summary=summary)
     return summary
+
+
+def questions_of(units: Sequence[Unit], sources: Mapping[str, str]) -> list[str | None]:
+    """Per unit, the interviewer's or moderator's turn before it in its document (None if none).
+
+    Why: the question frames the answer ("did you think of going to the police?"), as it does
+    for a human coder reading the transcript."""
+    from unreported.corpus import parse_turns
+
+    asked: dict[tuple[str, int], str | None] = {}
+    for doc_id in dict.fromkeys(u.doc for u in units):
+        text = sources[doc_id]
+        last = None
+        for turn in parse_turns(text):
+            if turn.is_respondent:
+                asked[(doc_id, turn.index)] = last
+            else:
+                last = text[turn.start : turn.end]
+    return [asked.get((u.doc, u.turn)) for u in units]
 
 
 def _subset(scored, idx):
@@ -300,6 +322,9 @@ def load_trained(study: Study, codebook: Codebook, coder: AutoCoder) -> bool:
     if state.get("codebook_sha256") != fingerprint([study.codebook_path]):
         log.warning("%s was trained with another codebook; using rule scores", path)
         return False
+    if state.get("stage_version") != STAGE_VERSION:  # features changed since: rerun the coding stage
+        log.warning("%s was trained by an older version of the coding stage; using rule scores", path)
+        return False
     coder.model = state["model"]
     coder.thresholds = list(state["thresholds"])
     return True
@@ -326,10 +351,19 @@ def evaluate_gold(path: Path, codebook: Codebook, *, seed: int = 0, progress: bo
     and the notebook to report κ per factor, macro and per language.
     """
     codes = codebook.codes
-    recs = [r for r in read_jsonl(path) if r.get("role") not in ("interviewer", "moderator") and str(r.get("text", "")).strip()]
+    recs, contexts, last = [], [], {}
+    for r in read_jsonl(path):
+        if r.get("role") in ("interviewer", "moderator"):
+            last[r.get("doc")] = r.get("text")
+        elif str(r.get("text", "")).strip():
+            recs.append(r)
+            contexts.append(last.get(r.get("doc")))
     coder = coder or AutoCoder(codebook)
     bar = _bar(progress, len(recs), "coding: scoring units")
-    scored = coder.featurize([r["id"] for r in recs], [r["text"] for r in recs], [r.get("lang", "en") for r in recs], progress=bar.update if bar else None)
+    scored = coder.featurize(
+        [r["id"] for r in recs], [r["text"] for r in recs], [r.get("lang", "en") for r in recs],
+        progress=bar.update if bar else None, contexts=contexts,
+    )
     _close(bar)
     Y = np.array([[c in r.get("codes", []) for c in codes] for r in recs], dtype=int)
     report = coder.train(scored, Y, [r["doc"] for r in recs], seed=seed)
@@ -352,10 +386,14 @@ def guess_language(text: str) -> str:
 
 
 def code_records(records: Sequence[Mapping], study: Study, *, path: Path | None = None, progress: bool = False, coder: AutoCoder | None = None) -> list[dict]:
-    """Auto-code free records ``{"id", "text", "lang"?}``; each comes back with ``"codes"``.
+    """Auto-code free records ``{"id", "text", "lang"?, "context"?}``; each comes back with ``"codes"``.
 
-    Uses the study's trained model when the coding stage has produced one for this codebook,
-    else the rule scores (lexicon + embedding). Errors name the input line, never its text.
+    ``context``: the question the text answers, if known (the model weighs factor cues higher
+    when the question is about reporting, as in training).
+
+    Uses ``coder`` as given, else the study's trained model when the coding stage has produced
+    one for this codebook, else the rule scores (lexicon + embedding). Errors name the input
+    line, never its text.
     """
     for lineno, rec in enumerate(records, start=1):
         if not isinstance(rec.get("id"), (str, int)) or not isinstance(rec.get("text"), str):
@@ -363,13 +401,19 @@ def code_records(records: Sequence[Mapping], study: Study, *, path: Path | None 
         lang = rec.get("lang")
         if lang is not None and not isinstance(lang, str):
             raise UnreportedError('"lang" must be a language code such as "en", "ru" or "ky"', path=path, line=lineno)
-    codebook = load_codebook(study.codebook_path)
-    coder = AutoCoder(codebook)
-    if not load_trained(study, codebook, coder):
-        log.warning("no trained model in %s: coding with rule scores (lexicon + embedding)", study.coding_dir)
+        if rec.get("context") is not None and not isinstance(rec.get("context"), str):
+            raise UnreportedError('"context" must be a string (the question the text answers)', path=path, line=lineno)
+    if coder is None:
+        codebook = load_codebook(study.codebook_path)
+        coder = AutoCoder(codebook)
+        if not load_trained(study, codebook, coder):
+            log.warning("no trained model in %s: coding with rule scores (lexicon + embedding)", study.coding_dir)
     langs = [(r.get("lang") or guess_language(r["text"])) for r in records]
     bar = _bar(progress, len(records), "coding: scoring units")
-    scored = coder.featurize([str(r["id"]) for r in records], [r["text"] for r in records], langs, progress=bar.update if bar else None)
+    scored = coder.featurize(
+        [str(r["id"]) for r in records], [r["text"] for r in records], langs,
+        progress=bar.update if bar else None, contexts=[r.get("context") for r in records],
+    )
     _close(bar)
     assigned = coder.assign(scored)
     return [{**dict(r), "lang": lang, "codes": codes} for r, lang, codes in zip(records, langs, assigned)]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 
-from unreported.coding.lexicon import split_sentences
+from unreported.coding.lexicon import split_sentences, trim_spans
 from unreported.corpus import parse_turns
 
 #: Turns longer than this (characters) are split; about 200 words of English.
@@ -68,15 +68,7 @@ def _chunks(text: str, start: int, end: int, limit: int) -> list[tuple[int, int]
             else:
                 para.append((s, e))
         merged.extend(para)
-    out = []
-    for s, e in merged:
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
-        if e > s:
-            out.append((s, e))
-    return out
+    return trim_spans(text, merged)
 
 
 def units_of(doc_id: str, text: str, *, lang: str, group: str, kind: str, limit: int = MAX_UNIT_CHARS) -> list[Unit]:
