@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -146,8 +147,8 @@ class Detector:
         _offline_tldextract()
         self.policy = policy
         self.languages = list(dict.fromkeys(policy.languages))
-        ambiguous = [w for words in policy.ambiguous_names.values() for w in words]
-        self.gazetteer = gazetteer or load_gazetteer([policy_dir / p for p in policy.gazetteer], ambiguous)
+        self.gazetteer = gazetteer or load_gazetteer([policy_dir / p for p in policy.gazetteer],
+                                                     ambiguous_by_language=policy.ambiguous_names)
         regions = [r for cf in formats for r in cf.phone_regions] + ["US", "GB"]
         self.nlp = _Nlp(self.languages).engine
         registry = RecognizerRegistry(supported_languages=self.languages)
@@ -161,6 +162,7 @@ class Detector:
                 GazetteerNameRecognizer(self.gazetteer, cues, lang), NameMorphologyRecognizer(lang),
                 *places.build(formats, lang),
             ]
+            self._places = next(r for r in recs if isinstance(r, places.PlaceGazetteerRecognizer))
             if lang == "en":
                 from unreported.redaction.recognizers.proper_nouns import ProperNounRecognizer
 
@@ -177,6 +179,7 @@ class Detector:
                 registry.add_recognizer(r)
         self.analyzer = AnalyzerEngine(registry=registry, nlp_engine=self.nlp, supported_languages=self.languages)
         self._allow = {a.lower() for a in policy.allow_list}
+        self._cues = frozenset(c.lower() for words in policy.name_context.values() for c in words if " " not in c)
         self._institutions = tuple(w.lower() for words in policy.institution_words.values() for w in words)
         self._heads = tuple(w.lower() for words in policy.institution_heads.values() for w in words)
         self._deny = [
@@ -192,6 +195,19 @@ class Detector:
         words = [w for w in words if w not in stop_words() and not self.is_allowed(w)]
         return (bool(words) and all(any(w.startswith(i) for i in self._institutions) for w in words)
                 and any(any(w.startswith(h) for h in self._heads) for w in words))
+
+    def _not_name_part(self, language: str) -> Callable[[str], bool]:
+        """A capitalised word next to a name that is no part of it: a kinship or name cue opening a
+        sentence ('Күйөөм Бакыт' = my husband Bakyt), a listed place ('Бакыт Москвада'), a common
+        word ('Сотто Асанов' = in court Asanov)."""
+        kyrgyz = language == "ky"
+
+        def check(word: str) -> bool:
+            w = word.removesuffix("'s").removesuffix("’s")
+            return (w.lower() in self._cues or self._places.is_place(w)
+                    or (not self.gazetteer.base_key(w) and common_word(w, kyrgyz)))
+
+        return check
 
     def _generic_word(self, surface: str) -> bool:
         """A one-word organisation or place ('Training', 'The office', '«Газель»', 'Оо', 'South') that
@@ -242,7 +258,7 @@ class Detector:
         for text, artifacts in self.nlp.process_batch(texts, language=lang, batch_size=64):
             results = self.analyzer.analyze(text=text, language=lang, entities=entities, nlp_artifacts=artifacts,
                                              score_threshold=0.0)
-            spans = self._postprocess(text, results)
+            spans = self._postprocess(text, results, lang)
             if propagate:
                 spans = drop_common_words(text, spans, language)
             if propagate and self.policy.propagate:
@@ -280,7 +296,17 @@ class Detector:
             return self.detect(text, language)
         return self.detect_regions(text, [(t.start, t.end) for t in turns if t.end > t.start], language)
 
-    def _postprocess(self, text: str, results) -> list[Span]:
+    def _lone_ambiguous(self, text: str, start: int, end: int, language: str) -> bool:
+        """One word opening a sentence that is a name and a common word of the text's language
+        ('Роза' about a flower, 'Бакыт' = happiness): the gazetteer marks it, with a cue, at 0.9;
+        an NER or morphology guess alone is not enough there (capitals say nothing)."""
+        from unreported.redaction.recognizers.gazetteer_names import sentence_start
+
+        surface = text[start:end]
+        return (" " not in surface and "-" not in surface and sentence_start(text, start)
+                and self.gazetteer.is_ambiguous(surface.strip("«»“”\""), language, curated=True))
+
+    def _postprocess(self, text: str, results, language: str = "") -> list[Span]:
         spans = []
         for r in results:
             label = r.entity_type
@@ -289,6 +315,8 @@ class Detector:
             start, end = _trim(text, r.start, r.end)
             if label == "PERSON":
                 start = _extend_initials(text, start)
+            if label == "ADDRESS":
+                start = _trim_leading_words(text, start, end, language == "ky")
             if 0 < start and end < len(text) and (text[start - 1], text[end]) in (("«", "»"), ("“", "”"), ('"', '"')):
                 start, end = start - 1, end + 1  # a quoted name goes with its quotes
             if end <= start:
@@ -301,8 +329,10 @@ class Detector:
             if label == "ORGANIZATION" and self._generic_institution(surface):
                 continue
             detector = (r.recognition_metadata or {}).get("recognizer_name", "presidio")
+            if label == "PERSON" and r.score < 0.9 and self._lone_ambiguous(text, start, end, language):
+                continue
             # a listed place ('Ош', 'Кочкор') is a place even where it is also a short or common word
-            if label in ("ORGANIZATION", "LOCATION") and detector != "places" and self._generic_word(surface):
+            if label in ("ORGANIZATION", "LOCATION") and detector not in _STRUCTURAL_PLACES and self._generic_word(surface):
                 continue
             spans.append(Span(start, end, label, float(r.score), detector))
         for pattern, label in self._deny:
@@ -310,9 +340,15 @@ class Detector:
                 spans.append(Span(m.start(), m.end(), label, 1.0, "deny_list"))
         # names grow from every span some detector took for a person (the first merge ranks labels
         # plainly); the final merge lets a listed place outrank that guess in the label
-        grown = merge_spans(_grow_names(text, merge_spans(spans, place_rank=False)))
+        not_name = self._not_name_part(language)
+        grown = merge_spans(_grow_names(text, merge_spans(spans, place_rank=False), not_name))
         return [g for g in grown if not (self.is_allowed(text[g.start:g.end]) or
                                          (g.label in ("PERSON", "LOCATION", "ORGANIZATION") and is_country(text[g.start:g.end])))]
+
+
+# a listed place, or a place phrase whose shape is the evidence ('в Чуйской области': the
+# adjective is a common word of Russian, the phrase is a place)
+_STRUCTURAL_PLACES = ("places", "place_forms:ru_admin")
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -327,12 +363,14 @@ _CAP_WORD = re.compile(r"[A-ZА-ЯЁӨҮҢІҒҚҰӘÀ-ÞĀ-ſ][\w'’\-]*")
 _LIST_ITEM = re.compile(r"(?:,\s*|\s+(?:and|or|и|или|жана|менен)\s+)$")
 
 
-def _grow_names(text: str, spans: list[Span]) -> list[Span]:
+def _grow_names(text: str, spans: list[Span], not_name: Callable[[str], bool] | None = None) -> list[Span]:
     """Complete person names: take in adjacent capitalised words ('Lily' + 'Nolan') and the
-    other items of a list that holds a name ('Romi, Erik, Amy and Shane')."""
+    other items of a list that holds a name ('Romi, Erik, Amy and Shane'); ``not_name(word)``
+    stops the growth at a word that is no part of a name."""
     from unreported.redaction.recognizers.gazetteer_names import stop_words
 
     stop = stop_words()
+    not_name = not_name or (lambda w: False)
     out = []
     for s in spans:
         if s.label != "PERSON":
@@ -341,13 +379,14 @@ def _grow_names(text: str, spans: list[Span]) -> list[Span]:
         start, end = s.start, s.end
         while True:  # rightwards over "␣Word"
             m = _CAP_WORD.match(text, end + 1)
-            if end < len(text) and text[end] == " " and m and m.group(0).lower() not in stop and not is_country(m.group(0)):
+            if (end < len(text) and text[end] == " " and m and m.group(0).lower() not in stop and not is_country(m.group(0))
+                    and not not_name(m.group(0))):
                 end = m.end() - (2 if m.group(0).endswith(("'s", "’s")) else 0)
             else:
                 break
         while True:  # leftwards over "Word␣"
             m = re.search(r"([A-ZА-ЯЁӨҮҢÀ-ÞĀ-ſ][\w'’\-]*) $", text[max(0, start - 30) : start])
-            if m and m.group(1).lower() not in stop and not is_country(m.group(1)):
+            if m and m.group(1).lower() not in stop and not is_country(m.group(1)) and not not_name(m.group(1)):
                 start -= len(m.group(0))
             else:
                 break
@@ -372,6 +411,16 @@ def _grow_names(text: str, spans: list[Span]) -> list[Span]:
             extra.append(Span(b + m.start(1), b + m.end(1), "PERSON", 0.5, "name_list"))
             pos = b + m.start(1)
     return out + extra
+
+
+def _trim_leading_words(text: str, start: int, end: int, kyrgyz: bool) -> int:
+    """Drop common words an address grew over at a sentence start ('Фирма Чүй проспекти, 150' =
+    'The firm [is on] Chui avenue'): a capitalised common word followed by another capitalised word."""
+    while True:
+        m = re.match(r"([^\W\d_]+)[ \t]+(?=[A-ZА-ЯЁӨҮҢ])", text[start:end])
+        if not m or not m.group(1)[0].isupper() or not common_word(m.group(1), kyrgyz):
+            return start
+        start += m.end()
 
 
 _INITIALS = re.compile(r"(?<!\w)(?:(?:[A-ZА-ЯЁ]\.\s?){1,2}|(?:де|фон|ван|дер|ди|da|de|van|von|der|di|bin|ibn)\s)$")
@@ -446,11 +495,14 @@ def common_word(word: str, kyrgyz: bool = False) -> bool:
 def drop_common_words(text: str, spans: list[Span], language: str = "") -> list[Span]:
     """Drop one-word names that the same text also writes in lower case ('Милицияга' opening a
     sentence, 'милицияга' elsewhere): a common word, not a name. Cue-backed spans (score ≥ 0.9) stay."""
-    lower_words = set(re.findall(r"(?<![\w-])[^\W\d_A-ZА-ЯЁӨҮҢ][\w'’-]*", text))
+    # e-mail addresses, handles and links spell names in lower case ('meerim.k@mail.ru'): not speech
+    speech = re.sub(r"\S*[@/]\S*", " ", text)
+    lower_words = set(re.findall(r"(?<![\w-])[^\W\d_A-ZА-ЯЁӨҮҢ][\w'’-]*", speech))
     out = []
     for s in spans:
         surface = text[s.start : s.end]
         if (s.label in ("PERSON", "LOCATION", "ORGANIZATION") and s.score < 0.9 and " " not in surface
+                and s.detector not in _STRUCTURAL_PLACES
                 and surface[:1].isupper() and (surface.lower() in lower_words or common_word(surface, language == "ky"))):
             continue
         out.append(s)

@@ -41,6 +41,12 @@ class Gazetteer:
     first: set[str] = field(default_factory=set)
     last: set[str] = field(default_factory=set)
     ambiguous: set[str] = field(default_factory=set)
+    # the policy's lists per text language: 'Мээрим' (kindness) is a word in Kyrgyz text, only a
+    # name in English; words in every language's list (natasha's 'maybe' names) are in ``common``
+    by_language: dict[str, set[str]] = field(default_factory=dict)
+    common: set[str] = field(default_factory=set)
+    # first names from the policy's curated lists (names.yml), not natasha's noisy dictionary
+    curated: set[str] = field(default_factory=set)
 
     def base_key(self, word: str) -> str | None:
         """The key of the name ``word`` is a form of (inflection stripped), or None."""
@@ -53,11 +59,22 @@ class Gazetteer:
     def is_first(self, word: str) -> bool:
         return any(name_key(c) in self.first for c in strip_inflection(word))
 
+    def is_curated_first(self, word: str) -> bool:
+        return any(name_key(c) in self.curated for c in strip_inflection(word))
+
     def is_last(self, word: str) -> bool:
         return any(name_key(c) in self.last for c in strip_inflection(word))
 
-    def is_ambiguous(self, word: str) -> bool:
-        return any(name_key(c) in self.ambiguous for c in strip_inflection(word))
+    def is_ambiguous(self, word: str, language: str | None = None, curated: bool = False) -> bool:
+        """A name that is also a common word; with ``language``, a word of that language (Kyrgyz
+        text also borrows Russian words), else of any; ``curated``: only the policy's lists, not
+        natasha's long 'maybe' list."""
+        keys = {name_key(c) for c in strip_inflection(word)}
+        if language is None or not self.by_language:
+            return bool(keys & self.ambiguous)
+        langs = {"ky": ("ky", "ru"), "kk": ("ky", "ru"), "uz": ("ky", "ru"), "tg": ("ky", "ru")}.get(language, (language,))
+        return ((not curated and bool(keys & self.common))
+                or any(keys & self.by_language.get(lang, set()) for lang in langs))
 
 
 def _natasha_dict_dir() -> Path:
@@ -85,14 +102,20 @@ def _natasha_sets() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
     return first, last, maybe
 
 
-def load_gazetteer(extra_files: list[Path] = (), ambiguous: list[str] = ()) -> Gazetteer:
-    """natasha's dictionaries plus the policy's name lists; ``ambiguous`` names need context."""
+def load_gazetteer(extra_files: list[Path] = (), ambiguous: list[str] = (),
+                   ambiguous_by_language: dict[str, list[str]] | None = None) -> Gazetteer:
+    """natasha's dictionaries plus the policy's name lists; ``ambiguous`` names (and those of
+    ``ambiguous_by_language``, per text language) need context."""
     first, last, maybe = _natasha_sets()
-    g = Gazetteer(first=set(first), last=set(last), ambiguous={name_key(w) for w in ambiguous} | set(maybe))
+    by_lang = {lang: {name_key(w) for w in words} for lang, words in (ambiguous_by_language or {}).items()}
+    every = {name_key(w) for w in ambiguous}.union(*by_lang.values())
+    g = Gazetteer(first=set(first), last=set(last), ambiguous=every | set(maybe), by_language=by_lang,
+                  common={name_key(w) for w in ambiguous} | set(maybe))
     for path in extra_files:
         names = load_yaml_model(Path(path), NameList)
         for words in names.first_names.values():
             g.first.update(name_key(w) for w in words)
+            g.curated.update(name_key(w) for w in words)
         for stem in names.surname_stems:
             base = name_key(re.sub(r"(ов|ев)$", "", stem))
             g.last.update({base + "ov", base + "ova", base + "ev", base + "eva", base + " uulu", base + " kizi"})

@@ -82,6 +82,10 @@ _ANYNAME = _NOT_NAME + r"[^\W\d_][\w'’.\-]*"
 # a word of a street name after a house number: capitalised, or Latin in lower case (lower-cased
 # text) — a lower-case Cyrillic word is running Russian or Kyrgyz speech ('2012 года ... в тупик')
 _STREET_WORD = _NOT_NAME + rf"(?:[{_UPX}0-9]|[a-zà-ÿ])[\w'’.\-]*"
+# a date is no house number and street: '5 July 1979', '14 февраля 1992', '3-мартта 2008'
+_MONTH_WORD = (r"(?i:(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
+               r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|(?:январ|феврал|апрел|сентябр|октябр|ноябр|декабр)[яеьюи]?|"
+               r"ма[йяе]|(?:июн|июл)[яьею]?|(?:март|август)[аеу]?)\b)")
 _PARTICLE = r"(?:(?i:de|dei|del|della|degli|do|da|dos|das|du|des|la|le|di|van|von|der|den|ten|al|el)[ \t]+)"
 
 
@@ -130,7 +134,7 @@ def build(formats: list[CountryFormats], language: str) -> RegexRecognizer:
                   re.compile(rf"(?<![\w/]){house}(?:(?:{cap}[ \t]+){{0,3}}[{_UPX}][^\W\d_]+?(?i:{suffix})|(?:{cap}[ \t]+){{1,3}}(?i:{suffix}))\.?[ \t]+\d{{1,5}}[A-Za-z]?\b\.?" + _TAIL), 0.6),
         # house number, street name (any script and case), building number: '5366 Pivovarská 276'
         RegexRule("number_name_number", "ADDRESS",
-                  re.compile(rf"\b\d{{1,6}}[A-Za-z]?[ \t]+(?:\d{{1,4}}[ \t]+)?(?![a-zа-яё])[^\W\d_][\w'’.\-]{{2,}}(?:[ \t]+[^\W\d_][\w'’.\-]*){{0,4}}[ \t]+\d{{1,5}}[A-Za-z]?\b\.?" + _TAIL),
+                  re.compile(rf"\b\d{{1,6}}[A-Za-z]?[ \t]+(?:\d{{1,4}}[ \t]+)?(?![a-zа-яё]|{_MONTH_WORD})[^\W\d_][\w'’.\-]{{2,}}(?:[ \t]+[^\W\d_][\w'’.\-]*){{0,4}}[ \t]+\d{{1,5}}[A-Za-z]?\b\.?" + _TAIL),
                   0.4, None, _ADDRESS_CUES),
         # military and PO boxes: 'PSC 0729, Box 5797 APO AP 96854', 'USNS Vincent FPO AA 68422', 'P.O. Box 104'
         RegexRule("military_box", "ADDRESS", re.compile(

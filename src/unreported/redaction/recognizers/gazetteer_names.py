@@ -39,7 +39,19 @@ KY_COMMON = frozenset("""
 коопсуздук коопсуздугу тергөөчү тергөөчүгө тергөө мейманкана жатакана жумуш жумушка жумушта акча акчаны айлык
 паспорт паспортту телефон телефонду юрист укук укугу көмөк жардам борбор уюм мекеме кызматкер кожоюн кожоюну
 адам сатуу мыйзам мыйзамы милиция милицияга прокуратура сот соту кызмат министрлик өкмөт мамлекет элчилик
+жеке жекече туулган туулгам дарек дареги номер номери номерим почта почтасы
 """.split())
+
+
+def sentence_start(text: str, start: int) -> bool:
+    """``start`` opens the text, a sentence or a quotation."""
+    return bool(_SENT_END.search(text[max(0, start - 3) : start]))
+
+
+def _common(word: str, language: str) -> bool:
+    from unreported.redaction.engine import common_word
+
+    return common_word(word, language == "ky")
 
 
 @lru_cache(maxsize=1)
@@ -57,6 +69,11 @@ _CUE_NAME = re.compile(
     r"(?i:\bmy name is|\bname is|\bnamed|\bcalled|\bзовут|\bзвали|\bимя|\bатым|\bаты|\bфамилия|\bфамилиясы)[:\s]+"
     r"(?P<v>[A-ZА-ЯЁӨҮҢÀ-ÞĀ-ſ][\w'’\-]+(?:\s[A-ZА-ЯЁӨҮҢÀ-ÞĀ-ſ][\w'’\-]+){0,2})"
 )
+
+
+# Kyrgyz puts the cue after the name: 'Мээрим деген кыз' (a girl called Meerim), not 'X деген
+# сөз' (the word X) or 'X деген эмне' (what is X)
+_POST_CUE = re.compile(r"[ \t]+(?:деген|аттуу)(?!\w)(?![ \t]+(?:сөз|эмне|нерсе|маани|түшүнүк)\w*)", re.IGNORECASE)
 
 
 class GazetteerNameRecognizer(EntityRecognizer):
@@ -97,17 +114,22 @@ class GazetteerNameRecognizer(EntityRecognizer):
             next_cap = i + 1 < len(words) and words[i + 1][2][0].isupper() and (
                 i + 1 in is_name_at or _SURNAME_SHAPE.search(words[i + 1][2])
             ) and text[e : words[i + 1][0]].strip() == ""
-            cue = has_context(text, s, self.cues, window=32)
+            cue = has_context(text, s, self.cues, window=32) or bool(_POST_CUE.match(text, e))
             sentence_start = bool(_SENT_END.search(text[max(0, s - 3) : s]))
             propn = self._propn(nlp_artifacts, s)
             if prev_cap or next_cap or cue:
                 score = 0.9
-            elif g.is_ambiguous(w):
+            elif g.is_ambiguous(w, self.supported_language):
                 continue
             elif propn is False:
                 continue
             elif sentence_start and propn is None:
-                score = 0.3
+                # Cyrillic text has no tagger: a name of the curated lists opening a sentence ('Асанга
+                # телефон чалдым') is likely unless it is also a common word or a cue (natasha's
+                # dictionary holds too many Kyrgyz words under a suffix: 'Аялым', 'Кетем')
+                likely = (self.supported_language != "en" and g.is_curated_first(w) and w.lower() not in self.cues
+                          and not _common(w, self.supported_language))
+                score = 0.45 if likely else 0.3
             else:
                 score = 0.6 if first else 0.5
             end = e - 2 if w.endswith(("'s", "’s")) else e

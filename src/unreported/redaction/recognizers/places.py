@@ -145,9 +145,11 @@ RULES = [
               re.compile(rf"(?<![\w-])(?P<v>{_CAP})[ \t]+{_KY_PLACE_WORDS}"), 0.75, _not_function_word),
     RegexRule("ky_market", "LOCATION",
               re.compile(rf"(?<![\w-]){_CAP}[ \t]+базар(?:ы|ын)\w*"), 0.7, _not_function_word),
-    # 'в Таласской области', and lists: 'в Нарынской, Ошской и Баткенской областях'
+    # 'в Таласской области', and lists: 'в Нарынской, Ошской и Баткенской областях'; scored above
+    # natasha's LOC (0.8) so Presidio keeps this phrase-backed result ('Чуйской' is also a common
+    # adjective, which only the phrase shape clears)
     RegexRule("ru_admin", "LOCATION", re.compile(
-        rf"(?<![\w-])(?P<v>{_RU_ADJ}(?:(?:,\s*|\s+и\s+){_RU_ADJ})*)\s+{_RU_ADMIN}"), 0.75),
+        rf"(?<![\w-])(?P<v>{_RU_ADJ}(?:(?:,\s*|\s+и\s+){_RU_ADJ})*)\s+{_RU_ADMIN}"), 0.82),
     RegexRule("ru_market", "LOCATION", re.compile(rf"(?<![\w-]){_RU_ADJ}\s+{_RU_MARKET}"), 0.7),
     RegexRule("ru_settlement", "LOCATION",
               re.compile(rf"(?<![\w-])(?i:{_RU_BEFORE})\s+(?P<v>{_CAP}(?:[ \t]{_CAP})?)"), 0.7, _not_function_word),
