@@ -34,6 +34,7 @@ from unreported.coding.classifier import (
 )
 from unreported.coding.embedding import EmbeddingScorer
 from unreported.coding.lexicon import Lexicon, LexiconResult
+from unreported.redaction.store import unnumbered
 
 CONTRAST_FLOOR = 0.02
 CONTRAST_SPAN = 0.10
@@ -93,13 +94,13 @@ class AutoCoder:
             idx = by_lang[lang]
             for start in range(0, len(idx), 64):
                 chunk = idx[start : start + 64]
-                sub = [texts[i] for i in chunk]
+                sub = [unnumbered(texts[i]) for i in chunk]  # same offsets, no key-history numbers
                 for i, r in zip(chunk, self.lexicon.match_many(sub, lang)):
                     lex[i] = r
                     cues[i, 0] = float(r.reporting)
                 if contexts is not None:
                     asked = [(i, contexts[i]) for i in chunk if contexts[i]]
-                    flags = self.lexicon.mentions_reporting([c for _, c in asked], lang)
+                    flags = self.lexicon.mentions_reporting([unnumbered(c) for _, c in asked], lang)
                     for (i, _), flag in zip(asked, flags):
                         cues[i, 1] = float(flag)
                 s, m, b = self.scorer.score_many(sub, lang)

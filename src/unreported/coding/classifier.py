@@ -24,6 +24,8 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import cohen_kappa_score
 
+from unreported.redaction.store import unnumbered
+
 THRESHOLD_GRID = tuple(round(x, 2) for x in np.arange(0.10, 0.91, 0.05))
 
 
@@ -74,16 +76,17 @@ class SupervisedModel:
         return word, char
 
     def _design(self, f: Features, fit: bool) -> sparse.csr_matrix:
+        texts = [unnumbered(t) for t in f.texts]
         if fit:
-            self.word, self.char = self._vectorizers(len(f.texts))
-            W = self.word.fit_transform(f.texts)
-            Ch = self.char.fit_transform(f.texts)
+            self.word, self.char = self._vectorizers(len(texts))
+            W = self.word.fit_transform(texts)
+            Ch = self.char.fit_transform(texts)
             for v in (self.word, self.char):  # keeps the pickled model free of hash-ordered sets
                 if hasattr(v, "stop_words_"):
                     v.stop_words_ = None
         else:
-            W = self.word.transform(f.texts)
-            Ch = self.char.transform(f.texts)
+            W = self.word.transform(texts)
+            Ch = self.char.transform(texts)
         from unreported.coding.autocode import embedding_part
 
         lex = np.minimum(f.lex_counts, 3) / 3.0

@@ -41,7 +41,7 @@ from unreported.errors import UnreportedError
 
 log = logging.getLogger(__name__)
 
-STAGE_VERSION = 3
+STAGE_VERSION = 4
 MODEL_FILE = "model.pkl"
 AUTO_CODER = "auto"
 GOLD_CODER = "gold"

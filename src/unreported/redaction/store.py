@@ -12,6 +12,7 @@ whose audit is missing or whose files do not match the index: no audit, no use.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,17 @@ from unreported.cache import read_jsonl, sha256_file
 from unreported.errors import RedactionError
 
 INDEX_FILE = "index.json"
+#: A replacement in redacted text: ``[PERSON]`` (tag) or ``[PERSON_7]`` (numbered pseudonym).
+PLACEHOLDER_RE = re.compile(r"\[(?P<label>[A-Z][A-Z_]*?)(?:_\d+)?\]")
+
+
+def unnumbered(text: str) -> str:
+    """``[PERSON_271]`` → ``[PERSON]`` padded with spaces to the same length.
+
+    Why: a pseudonym's number depends on the key store's history (numbers are kept study-wide
+    so that a person stays ``[PERSON_3]`` across reruns), so anything learnt from redacted text
+    must not see it; the padding keeps every offset into the text valid."""
+    return PLACEHOLDER_RE.sub(lambda m: f"[{m['label']}]".ljust(len(m[0])), text)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,8 @@ import re
 from functools import lru_cache
 from importlib import resources
 
-_PLACEHOLDER_RE = re.compile(r"\[[A-Z][A-Z_]*(?:_\d+)?\]")
+from unreported.redaction.store import PLACEHOLDER_RE
+
 _WORD_RE = re.compile(r"[^\W\d_](?:[^\W\d_]|['’-](?=[^\W\d_]))+", re.UNICODE)
 _SPACE_RE = re.compile(r"\s+")
 
@@ -23,7 +24,7 @@ STOPWORD_LANGUAGES = ("en", "ru", "ky")
 
 def clean(text: str) -> str:
     """Drop redaction placeholders (``[PERSON]``, ``[PERSON_07]``) and collapse white space."""
-    return _SPACE_RE.sub(" ", _PLACEHOLDER_RE.sub(" ", text)).strip()
+    return _SPACE_RE.sub(" ", PLACEHOLDER_RE.sub(" ", text)).strip()
 
 
 def words(text: str) -> list[str]:
