@@ -1,12 +1,16 @@
-"""Cross-validation grouped by transcript, threshold calibration, κ aggregation by turn."""
+"""Cross-validation grouped by transcript, threshold calibration, κ aggregation by turn,
+sentence windows as extra training rows."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
+from scipy import sparse
 
 from unreported.coding.autocode import agreement
-from unreported.coding.classifier import choose_thresholds, grouped_folds, kappa
+from unreported.coding.classifier import Features, choose_thresholds, grouped_folds, kappa
 
 
 def test_folds_never_split_a_transcript() -> None:
@@ -87,3 +91,65 @@ def test_pseudonym_numbers_are_invisible_to_what_is_learnt() -> None:
     a = SupervisedModel(["F1"]).fit(features(base), Y).predict_proba(features(base))
     b = SupervisedModel(["F1"]).fit(features(renumbered), Y).predict_proba(features(renumbered))
     assert np.allclose(a, b)
+
+
+def test_sentence_windows_split_long_units_only() -> None:
+    from unreported.coding.classifier import WINDOW_CHARS, sentence_windows
+
+    sentence = "We waited a long time at the station and nobody came to help us. "
+    text = (sentence * 8).strip()
+    windows = sentence_windows(text)
+    assert len(windows) > 1
+    assert all(e - s <= WINDOW_CHARS for s, e in windows)
+    assert windows[0][0] == 0 and windows[-1][1] == len(text)
+    assert all(a[1] < b[0] for a, b in zip(windows, windows[1:]))  # in order, no overlap
+    assert sentence_windows(sentence.strip()) == []  # a short answer is its own only window
+
+
+def _features(texts: list[str], lex: list[float]) -> Features:
+    n = len(texts)
+    return Features([f"u{i}" for i in range(n)], texts, ["en"] * n, np.array(lex, dtype=float).reshape(n, 1),
+                    sparse.csr_matrix((n, 1)), np.zeros((n, 1)), np.zeros((n, 2)), np.zeros((n, 2)))
+
+
+def test_take_keeps_the_windows_of_the_chosen_units_only() -> None:
+    """Cross-validation subsets units with ``take``: a test transcript's windows must never reach
+    the fit of its own fold."""
+    f = replace(_features(["a", "b", "c"], [0, 0, 0]), windows=_features(["a1", "c1", "c2"], [0, 0, 0]),
+                window_of=np.array([0, 2, 2]))
+    sub = f.take([2, 0])
+    assert sub.windows.texts == ["a1", "c1", "c2"] and sub.window_of.tolist() == [1, 0, 0]
+    only_b = f.take([1])
+    assert only_b.windows.texts == [] and only_b.window_of.tolist() == []
+
+
+def test_windows_are_extra_training_rows_not_scored_rows() -> None:
+    """Windows change the fit (short rows with their unit's codes), but only units get scores."""
+    from unreported.coding.classifier import SupervisedModel
+
+    texts = [f"the officer told everyone in the village story {i} about me" if i % 2 else f"we harvested apples {i}" for i in range(24)]
+    Y = np.array([[i % 2] for i in range(24)])
+    units = _features(texts, [i % 2 for i in range(24)])
+    short = [t.split(" in the ")[0] if i % 2 else t for i, t in enumerate(texts)]
+    with_windows = replace(units, windows=_features(short, [i % 2 for i in range(24)]), window_of=np.arange(24))
+    plain = SupervisedModel(["F1"]).fit(units, Y).predict_proba(units)
+    windowed = SupervisedModel(["F1"]).fit(with_windows, Y).predict_proba(with_windows)
+    assert windowed.shape == plain.shape == (24, 1)
+    assert not np.allclose(plain, windowed)
+
+
+def test_autocoder_windows_keep_the_question_cue_of_their_unit() -> None:
+    from unreported.coding.autocode import AutoCoder
+    from unreported.coding.codebook import load_codebook
+    from unreported.coding.embedding import EmbeddingScorer, HashingEncoder
+    from unreported.coding.lexicon import Analyzer, Lexicon
+    from unreported.config import PROJECT_ROOT, Study
+
+    cb = load_codebook(Study.load(PROJECT_ROOT / "study.yml").codebook_path)
+    coder = AutoCoder(cb, lexicon=Lexicon.from_codebook(cb, Analyzer(use_models=False)), scorer=EmbeddingScorer(cb, HashingEncoder()))
+    long = " ".join(f"Sentence number {i} says that we stayed at home for a while and waited." for i in range(8))
+    scored = coder.featurize(["a", "b"], [long, "Short."], ["en", "en"], contexts=["Did you go to the police?", None])
+    f = coder.with_windows(scored.features)
+    assert f.windows is not None and len(f.windows.ids) > 1 and set(f.window_of.tolist()) == {0}
+    assert all(t in long for t in f.windows.texts)
+    assert f.windows.cues[:, 1].tolist() == [scored.features.cues[0, 1]] * len(f.windows.ids)

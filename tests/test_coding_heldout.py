@@ -29,12 +29,13 @@ from unreported.reliability import reliability_table
 
 HELDOUT = PROJECT_ROOT / "tests" / "data" / "coding_heldout.jsonl"
 LANGS = ("en", "ru", "ky")
-# measured (stage model of the bundled corpus, question as context): macro κ en 0.50, ru 0.33,
-# ky 0.22, all 0.37; without the question en 0.47, ru 0.25, ky 0.21, all 0.33.
-MACRO_FLOOR = {"en": 0.45, "ru": 0.27, "ky": 0.17}
-# measured: 25 (en), 14 (ru), 12 (ky) of 68 units get at least one code
-MIN_CODED_UNITS = 6
-# measured: pooled over the languages, the question as context adds 0.04 to macro κ
+# measured (stage model of the bundled corpus, trained on units and their sentence windows,
+# question as context): macro κ en 0.52, ru 0.56, ky 0.35, all 0.50; without the question 0.44.
+# Trained on whole units only it was en 0.51, ru 0.36, ky 0.22, all 0.38.
+MACRO_FLOOR = {"en": 0.47, "ru": 0.50, "ky": 0.30}
+# measured: 43 (en), 30 (ru), 25 (ky) of 68 units get at least one code
+MIN_CODED_UNITS = 12
+# measured: pooled over the languages, the question as context adds 0.06 to macro κ
 CONTEXT_SLACK = 0.02
 
 

@@ -11,15 +11,17 @@ Two modes:
   model gave Russian and Kyrgyz sentences near-uniform similarity to every factor (κ ≈ 0), so
   there the rules rest on the lexicon (and the supervised model on n-grams and lexicon hits).
 * **supervised** (human-coded units exist): the classifier's probability; the lexicon and
-  embedding scores enter it as features.
+  embedding scores enter it as features. It is trained on the units and on their sentence
+  windows (``with_windows``), so that it also codes answers much shorter than the gold units.
 Per-factor thresholds are calibrated on out-of-fold scores (grouped by transcript) by maximising
 Cohen's κ, and written with their curves to ``calibration.json``.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 from scipy import sparse
@@ -30,6 +32,7 @@ from unreported.coding.classifier import (
     choose_thresholds,
     kappa,
     nested_cv,
+    sentence_windows,
     supervised_score_fn,
 )
 from unreported.coding.embedding import EmbeddingScorer
@@ -126,6 +129,23 @@ class AutoCoder:
         feats = Features(list(ids), list(texts), [lang or "en" for lang in langs], counts, pat, sims, means, cues)
         return Scored(feats, lex, best)
 
+    def with_windows(self, f: Features, progress: Callable[[int], None] | None = None) -> Features:
+        """``f`` with the sentence windows of its units scored as units of their own.
+
+        A window answers the same question as its unit, so it keeps the unit's question cue;
+        its own reporting cue, lexicon hits and embeddings come from its text alone."""
+        ids, texts, langs, window_of = [], [], [], []
+        for i, (uid, text, lang) in enumerate(zip(f.ids, f.texts, f.langs)):
+            for j, (s, e) in enumerate(sentence_windows(text)):
+                ids.append(f"{uid}~{j}")
+                texts.append(text[s:e])
+                langs.append(lang)
+                window_of.append(i)
+        parent = np.array(window_of, dtype=int)
+        windows = self.featurize(ids, texts, langs, progress=progress).features
+        windows.cues[:, 1] = f.cues[parent, 1]
+        return dataclasses.replace(f, windows=windows, window_of=parent)
+
     @staticmethod
     def lexicon_scores(f: Features) -> np.ndarray:
         return 1.0 - 0.5 ** f.lex_counts
@@ -175,14 +195,22 @@ class AutoCoder:
         return out
 
     # --- training -------------------------------------------------------------------------
-    def train(self, scored: Scored, Y: np.ndarray, groups: Sequence[str], *, turns: Sequence[str] | None = None, seed: int = 0, n_splits: int = 5, progress=None) -> dict:
-        """Cross-validate every method, then fit the supervised model on all units.
+    def train(
+        self, scored: Scored, Y: np.ndarray, groups: Sequence[str], *, turns: Sequence[str] | None = None, seed: int = 0,
+        n_splits: int = 5, progress=None, window_progress: Callable[[int], None] | None = None,
+    ) -> dict:
+        """Cross-validate every method, then fit the supervised model on all units (and their windows).
 
-        Returns the calibration record (thresholds, κ curves, κ per method, factor and language).
+        ``progress`` is called once per outer fold; ``window_progress`` with the number of sentence
+        windows scored since its last call. Returns the calibration record (thresholds, κ
+        curves, κ per method, factor and language).
         """
-        f = scored.features
+        f = self.with_windows(scored.features, progress=window_progress)
         turns = list(turns) if turns is not None else list(f.ids)
-        report: dict = {"codes": self.codes, "n_units": int(len(f.ids)), "n_transcripts": len(set(groups)), "grouped_by": "transcript"}
+        report: dict = {
+            "codes": self.codes, "n_units": int(len(f.ids)), "n_transcripts": len(set(groups)), "grouped_by": "transcript",
+            "n_training_windows": int(len(f.window_of)) if f.window_of is not None else 0,
+        }
         methods = {
             "lexicon": lambda tr, y, te: self.lexicon_scores(te),
             "embedding": lambda tr, y, te: embedding_part(te, all_languages=True),

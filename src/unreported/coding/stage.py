@@ -33,6 +33,7 @@ from unreported.coding.autocode import (
     EMBEDDING_LANGS,
     AutoCoder,
 )
+from unreported.coding.classifier import sentence_windows
 from unreported.coding.codebook import Codebook, load_codebook
 from unreported.coding.recommendations import load_recommendations
 from unreported.coding.units import Unit, units_from_redacted
@@ -41,7 +42,7 @@ from unreported.errors import UnreportedError
 
 log = logging.getLogger(__name__)
 
-STAGE_VERSION = 4
+STAGE_VERSION = 5
 MODEL_FILE = "model.pkl"
 AUTO_CODER = "auto"
 GOLD_CODER = "gold"
@@ -188,8 +189,13 @@ def code_study(study: Study, *, progress: bool = True, force: bool = False, code
     groups = [units[i].doc for i in train_idx]
     if len(set(groups)) >= 2 and Y.sum() > 0:
         sub = _subset(scored, train_idx)
+        wbar = _bar(progress, sum(len(sentence_windows(units[i].text)) for i in train_idx), "coding: scoring sentence windows")
         bar = _bar(progress, 5, "coding: cross-validating")
-        calibration = coder.train(sub, Y, groups, turns=[units[i].turn_id for i in train_idx], seed=study.config.seed, progress=(lambda: bar.update(1)) if bar else None)
+        calibration = coder.train(
+            sub, Y, groups, turns=[units[i].turn_id for i in train_idx], seed=study.config.seed,
+            progress=(lambda: bar.update(1)) if bar else None, window_progress=wbar.update if wbar else None,
+        )
+        _close(wbar)
         _close(bar)
         scores = coder.scores(scored)
         pred = scores >= np.array(coder.thresholds)
