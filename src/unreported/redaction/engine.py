@@ -359,7 +359,9 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-_CAP_WORD = re.compile(r"[A-ZА-ЯЁӨҮҢІҒҚҰӘÀ-ÞĀ-ſ][\w'’\-]*")
+# capitals of the Latin and Cyrillic alphabets of the region (Kyrgyz ӨҮҢ, Kazakh ӘҒҚҢӨҰҮҺІ)
+_UPPER = "A-ZА-ЯЁӨҮҢІҒҚҰӘҺÀ-ÞĀ-ſ"
+_CAP_WORD = re.compile(rf"[{_UPPER}][\w'’\-]*")
 _LIST_ITEM = re.compile(r"(?:,\s*|\s+(?:and|or|и|или|жана|менен)\s+)$")
 
 
@@ -385,7 +387,7 @@ def _grow_names(text: str, spans: list[Span], not_name: Callable[[str], bool] | 
             else:
                 break
         while True:  # leftwards over "Word␣"
-            m = re.search(r"([A-ZА-ЯЁӨҮҢÀ-ÞĀ-ſ][\w'’\-]*) $", text[max(0, start - 30) : start])
+            m = re.search(rf"([{_UPPER}][\w'’\-]*) $", text[max(0, start - 30) : start])
             if m and m.group(1).lower() not in stop and not is_country(m.group(1)) and not not_name(m.group(1)):
                 start -= len(m.group(0))
             else:
@@ -397,14 +399,14 @@ def _grow_names(text: str, spans: list[Span], not_name: Callable[[str], bool] | 
             continue
         pos = s.end  # following list items
         while True:
-            m = re.match(r"(,\s*|\s+(?:and|or|и|или|жана)\s+)([A-ZА-ЯЁӨҮҢÀ-ÞĀ-ſ][\w'’\-]*)", text[pos : pos + 40])
+            m = re.match(rf"(,\s*|\s+(?:and|or|и|или|жана|және|мен|пен|бен)\s+)([{_UPPER}][\w'’\-]*)", text[pos : pos + 40])
             if not m or m.group(2).lower() in stop or is_country(m.group(2)):
                 break
             extra.append(Span(pos + m.start(2), pos + m.end(2), "PERSON", 0.5, "name_list"))
             pos += m.end()
         pos = s.start  # preceding list items
         while True:
-            m = re.search(r"(?<=[\w,] )([A-ZА-ЯЁӨҮҢÀ-ÞĀ-ſ][\w'’\-]*)(,\s*|\s+(?:and|or|и|или|жана)\s+)$", text[max(0, pos - 40) : pos])
+            m = re.search(rf"(?<=[\w,] )([{_UPPER}][\w'’\-]*)(,\s*|\s+(?:and|or|и|или|жана|және|мен|пен|бен)\s+)$", text[max(0, pos - 40) : pos])
             if not m or m.group(1).lower() in stop or is_country(m.group(1)):
                 break
             b = max(0, pos - 40)
@@ -417,13 +419,13 @@ def _trim_leading_words(text: str, start: int, end: int, kyrgyz: bool) -> int:
     """Drop common words an address grew over at a sentence start ('Фирма Чүй проспекти, 150' =
     'The firm [is on] Chui avenue'): a capitalised common word followed by another capitalised word."""
     while True:
-        m = re.match(r"([^\W\d_]+)[ \t]+(?=[A-ZА-ЯЁӨҮҢ])", text[start:end])
+        m = re.match(rf"([^\W\d_]+)[ \t]+(?=[{_UPPER}])", text[start:end])
         if not m or not m.group(1)[0].isupper() or not common_word(m.group(1), kyrgyz):
             return start
         start += m.end()
 
 
-_INITIALS = re.compile(r"(?<!\w)(?:(?:[A-ZА-ЯЁ]\.\s?){1,2}|(?:де|фон|ван|дер|ди|da|de|van|von|der|di|bin|ibn)\s)$")
+_INITIALS = re.compile(r"(?<!\w)(?:(?:[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ]\.\s?){1,2}|(?:де|фон|ван|дер|ди|da|de|van|von|der|di|bin|ibn)\s)$")
 
 
 def _extend_initials(text: str, start: int) -> int:
@@ -497,7 +499,7 @@ def drop_common_words(text: str, spans: list[Span], language: str = "") -> list[
     sentence, 'милицияга' elsewhere): a common word, not a name. Cue-backed spans (score ≥ 0.9) stay."""
     # e-mail addresses, handles and links spell names in lower case ('meerim.k@mail.ru'): not speech
     speech = re.sub(r"\S*[@/]\S*", " ", text)
-    lower_words = set(re.findall(r"(?<![\w-])[^\W\d_A-ZА-ЯЁӨҮҢ][\w'’-]*", speech))
+    lower_words = {w for w in re.findall(r"(?<![\w-])[^\W\d_][\w'’-]*", speech) if w[0].islower()}
     out = []
     for s in spans:
         surface = text[s.start : s.end]

@@ -21,7 +21,7 @@ from unreported.redaction.recognizers.base import has_context, make_result
 _WORD = re.compile(r"[^\W\d_][\w'’]*(?:-[^\W\d_][\w'’]*)?")
 _SENT_END = re.compile(r"[.!?…:;\"«»—–-]\s*$|^\s*$")
 _SURNAME_SHAPE = re.compile(
-    r"(?:ов|ев|ова|ева|ин|ина|ович|евич|овна|евна|уулу|кызы|ov|ev|ova|eva|in|ina|ovich|ovna|uulu|kyzy)\w{0,5}$", re.I
+    r"(?:ов|ев|ова|ева|ин|ина|ович|евич|овна|евна|уулу|кызы|ұлы|қызы|ov|ev|ova|eva|in|ina|ovich|ovna|uulu|kyzy)\w{0,5}$", re.I
 )
 
 
@@ -67,7 +67,7 @@ def stop_words() -> frozenset[str]:
 # "my name is X", "меня зовут X", "менин атым X": the next one to three capitalised words are a name
 _CUE_NAME = re.compile(
     r"(?i:\bmy name is|\bname is|\bnamed|\bcalled|\bзовут|\bзвали|\bимя|\bатым|\bаты|\bфамилия|\bфамилиясы)[:\s]+"
-    r"(?P<v>[A-ZА-ЯЁӨҮҢÀ-ÞĀ-ſ][\w'’\-]+(?:\s[A-ZА-ЯЁӨҮҢÀ-ÞĀ-ſ][\w'’\-]+){0,2})"
+    r"(?P<v>[A-ZА-ЯЁӨҮҢІҒҚҰӘҺÀ-ÞĀ-ſ][\w'’\-]+(?:\s[A-ZА-ЯЁӨҮҢІҒҚҰӘҺÀ-ÞĀ-ſ][\w'’\-]+){0,2})"
 )
 
 

@@ -6,10 +6,12 @@ The Russian news model behind natasha knows Moscow but not 'Кочкордо' (i
 * the ``places`` lists of the country files (redaction/countries/*.yml: oblasts, districts,
   cities, towns, big markets), matched in either script (one spelling per script; Latin
   spellings agree through :func:`~unreported.redaction.normalize.name_key`) and under Kyrgyz
-  case and possessive suffixes ('Баткендеги', 'Алматыда'), Russian case endings ('в Бишкеке',
+  case and possessive suffixes ('Баткендеги', 'Алматыда'), Kazakh ones ('Алматыдағы',
+  'Шымкенттің', 'Атырауға'), Russian case endings ('в Бишкеке',
   'из Москвы') and the English possessive;
 * the shape of a place phrase: a capitalised word before a Kyrgyz place word in the possessive
-  ('Кочкор району', 'Чүй облусунда', 'Ак-Талаа айылы', 'Ош шаарында'), a Russian place
+  ('Кочкор району', 'Чүй облусунда', 'Ак-Талаа айылы', 'Ош шаарында'), the same in Kazakh
+  ('Жамбыл облысында', 'Қарабалық ауданындағы', 'Шығыс Қазақстан облысы'), a Russian place
   adjective before 'район' / 'область' ('Аксыйского района', 'Андижанской области') or
   'базар' / 'рынок' ('на Ошском базаре'), a capitalised word after 'село' / 'город' /
   'г.' / 'с.', and English 'X district', 'village of X', 'X bazaar'.
@@ -45,10 +47,21 @@ _KY_SUFFIXES = {
     *("с" + v + e for v in "ыиуү" for e in ("", "н", "на", "нда", "ндагы", "нан", "нын", "нин", "нун", "нүн")),
 }
 _KY_SUFFIXES |= {s + "лар" for s in ("дагы", "деги", "догу", "дөгү", "лык", "лик", "дык", "дик", "тык", "тик")}
+# Kazakh spells the same suffixes with its own letters (ғ қ ң і): -дағы -тегі, -ға -қа, -ның -тің, -ды -ті
+_KK_SUFFIXES = {
+    *(c + v + g for c in "дт" for v, g in (("а", "ғы"), ("е", "гі"))),    # -дағы -тегі
+    *(c + v for c in "ғқ" for v in "а"), "ге", "ке", "на", "не",          # dative    -ға -қа -ге -ке
+    *(c + v + "ң" for c in "дтн" for v in "ыі"),                           # genitive  -дың -тің -ның
+    *(c + v for c in "дтн" for v in "ыі"),                                 # accusative -ды -ті -ні
+    *(c + v + k for c in "лдт" for v, k in (("ы", "қ"), ("і", "к"))),      # -лық -дік (from X)
+    *(v + e for v in "ыі" for e in ("", "н", "на", "не", "нда", "нде", "ндағы", "ндегі", "нан", "нен", "ның", "нің")),
+    *("с" + v + e for v in "ыі" for e in ("", "н", "на", "не", "нда", "нде", "ндағы", "ндегі", "нан", "нен", "ның", "нің")),
+    "мен", "бен", "пен",                                                   # with / and
+}
 _RU_SUFFIXES = {"а", "я", "у", "ю", "е", "и", "ы", "ом", "ем", "ой", "ей", "ою", "ью", "ь"}
 _LATIN_SUFFIXES = {"'s", "’s", "da", "de", "do", "ta", "te", "dan", "den", "tan", "ten", "ga", "ge", "ka", "ke",
                    "dyn", "din", "nyn", "nin", "tyn", "tin", "dagy", "degi", "daghy", "lyk", "lik"}
-_SUFFIXES = tuple(sorted(_KY_SUFFIXES | _RU_SUFFIXES | _LATIN_SUFFIXES, key=len, reverse=True))
+_SUFFIXES = tuple(sorted(_KY_SUFFIXES | _KK_SUFFIXES | _RU_SUFFIXES | _LATIN_SUFFIXES, key=len, reverse=True))
 # Russian nouns lose their final vowel or soft sign before an ending ('Москва' -> 'Москве')
 _SOFT_END = re.compile(r"[аяьйa]$", re.IGNORECASE)
 
@@ -109,6 +122,7 @@ class PlaceGazetteerRecognizer(EntityRecognizer):
 # Words that open a place phrase without naming a place ('Кайсы районунда' = 'in which district',
 # 'Home town', 'Биздин айылы' = 'our village'), besides the stop words of en/ru/ky
 _NOT_PLACE_NAMES = frozenset("""
+қай қандай осы сол мына біздің менің ауылдық ескі жаңа үлкен кіші
 кайсы кандай ушул тигил тиги ар бардык башка өз өзүнүн ошол ошондой мындай андай ошо жаңы эски чоң кичи кичинекей
 жакынкы коңшу биринчи экинчи үчүнчү ошол мурдагы азыркы негизги борбордук түштүк түндүк чыгыш батыш
 какой какая каком какой которой котором нашем нашей соседнем соседней родном родной новом новой старом старой этом этой
@@ -129,6 +143,11 @@ _CAP = rf"[{_UP}][\w'’]*(?:-[^\W\d_][\w'’]*)*"
 # Kyrgyz place words in the possessive ('X району' = 'the district of X'), any case after it
 _KY_PLACE_WORDS = (r"(?:району|районун|облусу|облусун|шаары|шаарын|айылы|айылын|кыштагы|кыштагын|аймагы|аймагын|"
                    r"өрөөнү|өрөөнүн|поселкасы|поселкасын|конушу|конушун|айыл\s+аймагы|айыл\s+өкмөтү|массиви|массивин)\w*")
+# Kazakh place words in the possessive ('X облысы' = 'the region of X'), any case after it;
+# a compass word may come first ('Шығыс Қазақстан облысы' = East Kazakhstan region)
+_KK_PLACE_WORDS = (r"(?:облысы|облысын|облысының|ауданы|ауданын|қаласы|қаласын|ауылы|ауылын|кенті|кентін|"
+                   r"ауылдық\s+округі|ауылдық\s+округін|елді\s+мекені|елді\s+мекенін|шағын\s+ауданы|шағын\s+ауданын|өңірі|өңірін)\w*")
+_KK_COMPASS = r"(?:Шығыс|Батыс|Солтүстік|Оңтүстік|Орталық)"
 _RU_ADJ = rf"[{_UP}][а-яё\-]+(?:ск|цк)(?:ий|ого|ому|ом|ая|ой|ую|ое|ие|их|им|ими)"
 _RU_ADMIN = r"(?:район|област|округ|кра[йяюе]|сельсовет|айыл\s+окмот|айылн\w+\s+аймак)\w*"
 _RU_MARKET = r"(?:базар|рын(?:ок|к)|вокзал|аэропорт|автовокзал|автостанци)\w*"
@@ -143,6 +162,8 @@ _MARKET_EN = r"(?:bazaar|bazar|market)"
 RULES = [
     RegexRule("ky_place_word", "LOCATION",
               re.compile(rf"(?<![\w-])(?P<v>{_CAP})[ \t]+{_KY_PLACE_WORDS}"), 0.75, _not_function_word),
+    RegexRule("kk_place_word", "LOCATION",
+              re.compile(rf"(?<![\w-])(?P<v>(?:{_KK_COMPASS}[ \t]+)?{_CAP})[ \t]+{_KK_PLACE_WORDS}"), 0.75, _not_function_word),
     RegexRule("ky_market", "LOCATION",
               re.compile(rf"(?<![\w-]){_CAP}[ \t]+базар(?:ы|ын)\w*"), 0.7, _not_function_word),
     # 'в Таласской области', and lists: 'в Нарынской, Ошской и Баткенской областях'; scored above
