@@ -124,6 +124,17 @@ def test_apply_codes_free_records_and_checks_input(study: Study, tmp_path: Path)
         code_records([{"id": "a", "text": "t", "context": 3}], study, path=tmp_path / "in.jsonl", coder=_coder(study))
 
 
+def test_units_in_a_language_the_codebook_lacks_are_named_not_silently_uncoded(study: Study, caplog) -> None:
+    recs = [{"id": "k1", "text": "Полицияға бармадым, қорықтым.", "lang": "kk"},
+            {"id": "k2", "text": "Құқығымды білмедім.", "lang": "kk"}, {"id": "e", "text": SAYINGS["F2"], "lang": "en"}]
+    with caplog.at_level("WARNING", logger="unreported.coding.stage"):
+        code_records(recs, study, coder=_coder(study))
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert any("2 unit(s) in 'kk'" in w and "codebook.yml" in w for w in warnings), warnings
+    assert not any("'en'" in w for w in warnings)
+    assert all("Полиция" not in w for w in warnings)  # counts, never the text
+
+
 def test_guess_language() -> None:
     assert guess_language("I was afraid.") == "en"
     assert guess_language("Я боялась полиции.") == "ru"

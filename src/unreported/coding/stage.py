@@ -165,6 +165,7 @@ def code_study(study: Study, *, progress: bool = True, force: bool = False, code
     write_jsonl(out_dir / "units.jsonl", (u.to_record() for u in units))
 
     coder = coder or AutoCoder(codebook)
+    warn_uncovered_languages(codebook, [u.lang for u in units], study.codebook_path)
     bar = _bar(progress, len(units), "coding: scoring units")
     scored = coder.featurize(
         [u.id for u in units], [u.text for u in units], [u.lang for u in units],
@@ -391,6 +392,24 @@ def guess_language(text: str) -> str:
     return "ky" if any(c in _KY_LETTERS for c in text) else "ru"
 
 
+def warn_uncovered_languages(codebook: Codebook, langs: Sequence[str | None], path: Path) -> dict[str, int]:
+    """Warn, per language the codebook has no patterns or anchors for, how many units are in it.
+
+    Why: such units are matched against the English patterns and mostly get no code, which
+    would otherwise look like "this group never mentions the factor" rather than "not read"."""
+    counts: dict[str, int] = {}
+    for lang in langs:
+        if (lang or "en") not in codebook.languages:
+            counts[lang or "en"] = counts.get(lang or "en", 0) + 1
+    for lang, n in sorted(counts.items()):
+        log.warning(
+            "%d unit(s) in '%s': the codebook has no '%s' lexicon or anchors (it has %s), so they will "
+            "mostly get no codes; add '%s' labels, definitions, anchors and lexicon to %s",
+            n, lang, lang, ", ".join(codebook.languages), lang, path,
+        )
+    return counts
+
+
 def code_records(records: Sequence[Mapping], study: Study, *, path: Path | None = None, progress: bool = False, coder: AutoCoder | None = None) -> list[dict]:
     """Auto-code free records ``{"id", "text", "lang"?, "context"?}``; each comes back with ``"codes"``.
 
@@ -415,6 +434,7 @@ def code_records(records: Sequence[Mapping], study: Study, *, path: Path | None 
         if not load_trained(study, codebook, coder):
             log.warning("no trained model in %s: coding with rule scores (lexicon + embedding)", study.coding_dir)
     langs = [(r.get("lang") or guess_language(r["text"])) for r in records]
+    warn_uncovered_languages(coder.codebook, langs, study.codebook_path)
     bar = _bar(progress, len(records), "coding: scoring units")
     scored = coder.featurize(
         [str(r["id"]) for r in records], [r["text"] for r in records], langs,
