@@ -2,7 +2,9 @@
 
 Why: the synthetic corpus and the held-out set were written by us; KazNERD (Kazakh TV news
 transcripts, CC BY 4.0) was not. Teams replicating the study in Kazakhstan run with
-``language: kk``, which shares the Kyrgyz analyzer (gazetteer, Turkic name morphology, natasha).
+``language: kk``, a language of the policy: its own analyzer with the Kazakh name cues, ambiguous
+names, public-body words and common words of redaction/policy.yml (gazetteer, Turkic name
+morphology and natasha as for Kyrgyz).
 The IOB2 reader is tested on a small fictional file; the KazNERD figures on a fixed subset (the
 first 1,500 sentences) have floors a little under the measured ones. Nothing of the texts is
 printed: assertion messages carry counts only.
@@ -18,12 +20,13 @@ from unreported.errors import UnreportedError
 from unreported.redaction.evaluate import IOB2_SENTENCES, load_gold, policy_date, score
 
 ROOT = Path(__file__).resolve().parents[1]
-# measured on the subset (75 documents of 20 sentences, --lang kk): PERSON 0.95, DATE 0.72,
-# character precision 0.73 (before the Kazakh letters and forms: PERSON 0.89, DATE 0.00, 0.67)
+# measured on the subset (75 documents of 20 sentences, --lang kk): PERSON 0.956, DATE 0.72,
+# character precision 0.78 (with kk read by the Kyrgyz analyzer: PERSON 0.95, DATE 0.72, 0.73;
+# before the Kazakh letters and forms: PERSON 0.89, DATE 0.00, 0.67)
 KAZNERD_SUBSET_DOCS = 1500 // IOB2_SENTENCES
 PERSON_FLOOR = 0.92
 DATE_FLOOR = 0.68
-PRECISION_FLOOR = 0.70
+PRECISION_FLOOR = 0.75
 
 # fictional sentences in KazNERD's layout: 'token TAG', blank line between sentences
 _IOB2 = """Асқар B-PERSON

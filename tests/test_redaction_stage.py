@@ -148,13 +148,23 @@ def test_failing_transcript_is_quarantined(tmp_path, redactor):
         ("en", "Respondent: The office of the Ministry sent us to Training at the Academy, then South.", ["Ministry", "Training", "Academy", "South", "The office"]),
         ("ky", "Катышуучу: «Адам сатуу» деген сөздү Орусияда уктум. Коопсуздук жок, Тергөөчү келди.", ["Адам сатуу", "Орусияда", "Коопсуздук", "Тергөөчү"]),
         ("ru", "Респондент: Я работала в России, потом пришла в Министерство, там Академия МВД.", ["России", "Министерство", "Академия"]),
+        ("kk", "Қатысушы: Ресейде жұмыс істедім. Ішкі істер министрлігі мен Көші-қон қызметі көмектеспеді. Бүгін сотқа бардық.",
+         ["Ресейде", "Ішкі", "министрлігі", "Көші-қон", "қызметі", "Бүгін", "сотқа"]),
     ],
-    ids=["en", "ky", "ru"],
+    ids=["en", "ky", "ru", "kk"],
 )
 def test_generic_words_quoted_phrases_and_countries_are_not_pii(redactor, lang, text, generic):
     spans = redactor.detector.detect(text, lang)
     found = [text[s.start : s.end] for s in spans]
     assert not [g for g in generic if any(g in f for f in found)], [s.label for s in spans]
+
+
+def test_kazakh_names_found_and_told_from_places_and_units(redactor):
+    """Fictional Kazakh: a name after a kinship cue, a place after it is a place, a police unit named by its town is redacted."""
+    text = "Күйеуім Асқар Алматыда жұмыс істейді. Әпкем Тараз қалалық полиция басқармасына барды."
+    got = {(text[s.start : s.end], s.label) for s in redactor.detector.detect(text, "kk")}
+    assert got == {("Асқар", "PERSON"), ("Алматыда", "LOCATION"), ("Тараз қалалық полиция басқармасына", "ORGANIZATION")}, \
+        sorted(label for _, label in got)
 
 
 def test_named_people_still_found_next_to_generic_words(redactor):

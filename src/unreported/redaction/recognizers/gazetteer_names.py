@@ -42,6 +42,26 @@ KY_COMMON = frozenset("""
 жеке жекече туулган туулгам дарек дареги номер номери номерим почта почтасы
 """.split())
 
+# The same for Kazakh (spaCy has no Kazakh stop-word list): pronouns, function words, question
+# words and frequent interview words that open sentences; none is a name.
+KK_COMMON = frozenset("""
+мен сен сіз ол біз сендер сіздер олар менің сенің сіздің оның біздің сендердің сіздердің олардың
+маған саған сізге оған бізге оларға мені сені сізді оны бізді оларды менде сенде сізде онда бізде оларда
+менен сенен сізден одан бізден олардан өзім өзің өзіңіз өзі өзіміз өздері өзімнің өзінің
+бұл осы сол мына анау мынау бұның осының соның мұнда осында сонда бұдан осыдан содан соны осыны мұны
+және бірақ алайда себебі өйткені сондықтан сонымен сосын кейін кейіннен бұрын қазір енді әлі тағы тек ғана
+әрине мүмкін шынында негізі негізінде мысалы яғни егер әйтпесе немесе әлде жалпы сондай-ақ сондай мұндай дегенмен
+осылайша міне шамамен бүгінде қазіргі әсіресе
+не кім қандай қашан қайда қанша қай неге неліктен қалай қайдан қайсы кімге кімнің
+иә жоқ бар рахмет кешіріңіз сәлеметсіз сәлем жарайды дұрыс болады болмайды
+бір екі үш төрт бес алты жеті сегіз тоғыз бірінші екінші үшінші біріншіден екіншіден ақырында
+бүгін ертең кеше биыл былтыр күні кезде кезінде уақытта
+адам адамдар жұмыс жұмысқа жұмыста жұмыстан ақша ақшаны ақшасын жалақы айлық құжат құжаттар құжаттарды
+ауыл ауылда ауылға ауылдан қала қалада қалаға қаладан үй үйде үйге үйден отбасы отбасым бала балалар балам
+қыз жігіт әйел еркек қожайын қожайыны бастық бастығы жұмыс беруші көмек көмекке заң заңгер құқық құқығы
+болды болған болып келді кетті барды айтты деді деп білмеймін білемін түсіндім
+""".split())
+
 
 def sentence_start(text: str, start: int) -> bool:
     """``start`` opens the text, a sentence or a quotation."""
@@ -51,29 +71,45 @@ def sentence_start(text: str, start: int) -> bool:
 def _common(word: str, language: str) -> bool:
     from unreported.redaction.engine import common_word
 
-    return common_word(word, language == "ky")
+    from unreported.redaction.engine import case_suffixes
+
+    return common_word(word, **case_suffixes(language))
 
 
 @lru_cache(maxsize=1)
 def stop_words() -> frozenset[str]:
-    """Function words of en/ru/ky (spaCy's lists): capitalised at a sentence start, never names."""
+    """Function words of en/ru/ky (spaCy's lists) and of Kyrgyz and Kazakh interviews: capitalised at
+    a sentence start, never names."""
     from spacy.lang.en.stop_words import STOP_WORDS as EN
     from spacy.lang.ky.stop_words import STOP_WORDS as KY
     from spacy.lang.ru.stop_words import STOP_WORDS as RU
 
-    return frozenset(EN | RU | KY | KY_COMMON)
+    return frozenset(EN | RU | KY | KY_COMMON | KK_COMMON)
 
 
 # "my name is X", "меня зовут X", "менин атым X": the next one to three capitalised words are a name
 _CUE_NAME = re.compile(
-    r"(?i:\bmy name is|\bname is|\bnamed|\bcalled|\bзовут|\bзвали|\bимя|\bатым|\bаты|\bфамилия|\bфамилиясы)[:\s]+"
+    r"(?i:\bmy name is|\bname is|\bnamed|\bcalled|\bзовут|\bзвали|\bимя|\bатым|\bаты|\bфамилия|\bфамилиясы"
+    r"|\bесімі|\bесімім|\bаты-жөні|\bтегі)[:\s]+"
     r"(?P<v>[A-ZА-ЯЁӨҮҢІҒҚҰӘҺÀ-ÞĀ-ſ][\w'’\-]+(?:\s[A-ZА-ЯЁӨҮҢІҒҚҰӘҺÀ-ÞĀ-ſ][\w'’\-]+){0,2})"
 )
 
 
-# Kyrgyz puts the cue after the name: 'Мээрим деген кыз' (a girl called Meerim), not 'X деген
-# сөз' (the word X) or 'X деген эмне' (what is X)
-_POST_CUE = re.compile(r"[ \t]+(?:деген|аттуу)(?!\w)(?![ \t]+(?:сөз|эмне|нерсе|маани|түшүнүк)\w*)", re.IGNORECASE)
+# Kyrgyz and Kazakh put the cue after the name: 'Мээрим деген кыз', 'Айгүл есімді қыз' (a girl called
+# Meerim, Aigul), not 'X деген сөз' (the word X) or 'X деген эмне / не' (what is X)
+_POST_CUE = re.compile(r"[ \t]+(?:деген|аттуу|атты|есімді)(?!\w)"
+                       r"(?![ \t]+(?:(?:сөз|эмне|нерсе|маани|түшүнүк|нәрсе|мағына|ұғым)\w*|не(?!\w)))", re.IGNORECASE)
+
+# Kazakh names any capitalised word, known or not, before a kinship term or honorific used as a
+# form of address ('Гүлнар апай', 'Серік ағаның', 'Асқар мырза', 'Зейнеп әжейдің') and after an age
+# ('жиырма жастағы Ерлан' = twenty-year-old Erlan); the honorific itself is not part of the name
+_KK_CAP = r"[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ][a-zа-яёәғқңөұүһі]+(?:-[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ]?[a-zа-яёәғқңөұүһі]+)?"
+_KK_HONORIFIC = re.compile(
+    rf"(?<![\w-])(?P<v>{_KK_CAP})[ \t]+(?:апа|апай|әже|әжей|аға|ағай|ата|көке|тәте|жеңеше|жеңгей|ханым|мырза|қажы)"
+    r"(?:[ымсң][а-яәғқңөұүһі]{0,6}|[дтнғгқк][аеыі][а-яәғқңөұүһі]{0,4}|[мбп]ен)?(?![\w-])")
+# words that describe a relative rather than name them ('Үлкен апам' = my elder sister)
+_KK_KIN_ADJECTIVES = frozenset("үлкен кіші ортаншы туған немере туыс жас кәрі қарт".split())
+_KK_AGE = re.compile(rf"(?i:\bжастағы|\bжасар|\bжасында(?:ғы)?)[ \t]+(?P<v>{_KK_CAP})")
 
 
 class GazetteerNameRecognizer(EntityRecognizer):
@@ -108,6 +144,13 @@ class GazetteerNameRecognizer(EntityRecognizer):
         is_name_at = {i for i, _, _ in known}
         out = [make_result("PERSON", m.start("v"), m.end("v"), 0.85, f"{self.name}:cue") for m in _CUE_NAME.finditer(text)
                if m.group("v").split()[0].lower() not in stop_words()]
+        if self.supported_language == "kk":
+            for rule, pattern in (("kk_honorific", _KK_HONORIFIC), ("kk_age", _KK_AGE)):
+                for m in pattern.finditer(text):
+                    w = m.group("v")
+                    if (w.lower() not in stop_words() and w.lower() not in self.cues and w.lower() not in _KK_KIN_ADJECTIVES
+                            and not _common(w, "kk")):
+                        out.append(make_result("PERSON", m.start("v"), m.end("v"), 0.6, f"{self.name}:{rule}"))
         for i, first, last in known:
             s, e, w = words[i]
             prev_cap = i > 0 and words[i - 1][2][0].isupper() and (i - 1 in is_name_at or _SURNAME_SHAPE.search(words[i - 1][2]))

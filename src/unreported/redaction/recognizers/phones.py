@@ -15,7 +15,7 @@ from presidio_analyzer import EntityRecognizer, RecognizerResult
 from unreported.redaction.recognizers.base import has_context, make_result
 
 CONTEXT = ("phone", "tel", "mobile", "cell", "call", "whatsapp", "telegram", "number", "тел", "телефон",
-           "номер", "звон", "ватсап", "вотсап", "телефону", "номерим", "номери", "чал")
+           "номер", "звон", "ватсап", "вотсап", "телефону", "номерим", "номери", "чал", "нөмір", "қоңырау", "хабарлас")
 # Phone-shaped runs phonenumbers may refuse (unknown ranges in fictional data, spaces in odd places).
 _SHAPE = re.compile(r"(?<![\w+])(?:\+\d{1,3}[\s-]?)?(?:\(\d{2,5}\)[\s-]?|\d{2,5}[\s-])\d{2,4}(?:[\s-]\d{2,4}){1,3}(?![\w])")
 
