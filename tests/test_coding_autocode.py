@@ -70,9 +70,7 @@ def test_vectorizers_drop_single_unit_ngrams_only_with_enough_units() -> None:
 def test_pseudonym_numbers_are_invisible_to_what_is_learnt() -> None:
     """A key with history numbers people differently ([PERSON_271] vs [PERSON_3]); the model
     must not learn or score those numbers, and masking keeps every offset valid."""
-    from scipy import sparse
-
-    from unreported.coding.classifier import Features, SupervisedModel
+    from unreported.coding.classifier import SupervisedModel
     from unreported.redaction.store import unnumbered
 
     text = "[PERSON_271] from [LOCATION_12] said [ORGANIZATION] took the passport."
@@ -80,16 +78,12 @@ def test_pseudonym_numbers_are_invisible_to_what_is_learnt() -> None:
     assert len(masked) == len(text) and masked.index("said") == text.index("said")
     assert "271" not in masked and "[PERSON]" in masked and "[ORGANIZATION]" in masked
 
-    def features(texts: list[str]) -> Features:
-        n = len(texts)
-        return Features([str(i) for i in range(n)], texts, ["en"] * n, np.zeros((n, 1)), sparse.csr_matrix((n, 1)),
-                        np.zeros((n, 1)), np.zeros((n, 2)), np.zeros((n, 2)))
-
     base = [f"[PERSON_{i}] {w} police" for i, w in enumerate(["told", "feared", "asked", "paid"] * 6)]
     renumbered = [t.replace("[PERSON_", "[PERSON_9") for t in base]
     Y = np.array([[i % 2] for i in range(len(base))])
-    a = SupervisedModel(["F1"]).fit(features(base), Y).predict_proba(features(base))
-    b = SupervisedModel(["F1"]).fit(features(renumbered), Y).predict_proba(features(renumbered))
+    zeros = [0.0] * len(base)
+    a = SupervisedModel(["F1"]).fit(_features(base, zeros), Y).predict_proba(_features(base, zeros))
+    b = SupervisedModel(["F1"]).fit(_features(renumbered, zeros), Y).predict_proba(_features(renumbered, zeros))
     assert np.allclose(a, b)
 
 

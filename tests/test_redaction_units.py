@@ -200,21 +200,21 @@ def test_quoted_names_need_a_name_shape_or_an_organisation_word(text, found):
 def test_common_words_of_three_languages_are_not_names(word):
     from unreported.redaction.engine import common_word
 
-    assert common_word(word, kyrgyz=True)
+    assert common_word(word, "ky")
 
 
 @pytest.mark.parametrize("word", ["Нуризанын", "Салтанаттын", "Мирлана", "Токмока", "Нарында", "Бишкекте", "Aigul", "НАСА"])
 def test_names_and_places_are_not_common_words(word):
     from unreported.redaction.engine import common_word
 
-    assert not common_word(word, kyrgyz=True)
+    assert not common_word(word, "ky")
 
 
 @pytest.mark.parametrize("word", ["Путину", "Кудрину", "Пруста", "Глазго"])
 def test_russian_names_are_not_read_with_kyrgyz_suffixes(word):
     from unreported.redaction.engine import common_word
 
-    assert not common_word(word) and common_word("Паспортту", kyrgyz=True)
+    assert not common_word(word) and common_word("Паспортту", "ky")
 
 
 def test_drop_common_words_keeps_names_drops_kyrgyz_vocabulary():
@@ -435,4 +435,4 @@ def test_kazakh_ambiguous_name_needs_a_cue():
 def test_kazakh_common_words(word, common):
     from unreported.redaction.engine import common_word
 
-    assert common_word(word, kazakh=True) is common
+    assert common_word(word, "kk") is common

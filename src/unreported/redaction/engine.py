@@ -22,6 +22,7 @@ from unreported.redaction.countries import CountryFormats
 from unreported.redaction.gazetteer import Gazetteer, load_gazetteer
 from unreported.redaction.normalize import strip_inflection
 from unreported.redaction.policy import Policy
+from unreported.redaction.recognizers.base import UPPER
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -216,7 +217,7 @@ class Detector:
         def check(word: str) -> bool:
             w = word.removesuffix("'s").removesuffix("’s")
             return (w.lower() in self._cues or self._places.is_place(w)
-                    or (not self.gazetteer.base_key(w) and common_word(w, **case_suffixes(language))))
+                    or (not self.gazetteer.base_key(w) and common_word(w, language)))
 
         return check
 
@@ -390,8 +391,8 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-# capitals of the Latin and Cyrillic alphabets of the region (Kyrgyz ӨҮҢ, Kazakh ӘҒҚҢӨҰҮҺІ)
-_UPPER = "A-ZА-ЯЁӨҮҢІҒҚҰӘҺÀ-ÞĀ-ſ"
+# capitals of the region's alphabets and of accented Latin (foreign names)
+_UPPER = UPPER + "À-ÞĀ-ſ"
 _CAP_WORD = re.compile(rf"[{_UPPER}][\w'’\-]*")
 _LIST_ITEM = re.compile(r"(?:,\s*|\s+(?:and|or|и|или|жана|менен)\s+)$")
 
@@ -451,12 +452,12 @@ def _trim_leading_words(text: str, start: int, end: int, language: str = "") -> 
     'The firm [is on] Chui avenue'): a capitalised common word followed by another capitalised word."""
     while True:
         m = re.match(rf"([^\W\d_]+)[ \t]+(?=[{_UPPER}])", text[start:end])
-        if not m or not m.group(1)[0].isupper() or not common_word(m.group(1), **case_suffixes(language)):
+        if not m or not m.group(1)[0].isupper() or not common_word(m.group(1), language):
             return start
         start += m.end()
 
 
-_INITIALS = re.compile(r"(?<!\w)(?:(?:[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ]\.\s?){1,2}|(?:де|фон|ван|дер|ди|da|de|van|von|der|di|bin|ibn)\s)$")
+_INITIALS = re.compile(rf"(?<!\w)(?:(?:[{UPPER}]\.\s?){{1,2}}|(?:де|фон|ван|дер|ди|da|de|van|von|der|di|bin|ibn)\s)$")
 
 
 def _extend_initials(text: str, start: int) -> int:
@@ -513,9 +514,7 @@ _KY_CASE = re.compile(r"(?:[дт][аеоуүыиө]|[гк][аеоө]|[нд]?[ы�
 _KK_CASE = re.compile(r"(?:[дт][аеыі]|[ғгқк][ае]|[ндт][ыі]ң|[нс]?[ыі]|[дтн][ае]н|[мбп]ен)$", re.IGNORECASE)
 
 
-def case_suffixes(language: str) -> dict[str, bool]:
-    """Keyword arguments of :func:`common_word` for a text language: which case endings to strip."""
-    return {"kyrgyz": language == "ky", "kazakh": language == "kk"}
+_CASE_ENDINGS = {"ky": _KY_CASE, "kk": _KK_CASE}
 
 
 @lru_cache(maxsize=1)
@@ -529,7 +528,7 @@ def _common_vocabulary() -> frozenset[str]:
 
 
 @lru_cache(maxsize=50_000)
-def common_word(word: str, kyrgyz: bool = False, kazakh: bool = False) -> bool:
+def common_word(word: str, language: str = "") -> bool:
     """A common word of en/ru/ky/kk: the stop words and Kyrgyz and Kazakh common-word lists
     (:func:`_common_vocabulary`; acronyms excepted) or pymorphy3's dictionary for a whole word; in
     Kyrgyz (Kazakh) text also a common word or Russian noun under a Kyrgyz (Kazakh) case suffix
@@ -538,7 +537,8 @@ def common_word(word: str, kyrgyz: bool = False, kazakh: bool = False) -> bool:
     vocab = _common_vocabulary()
     if (word.lower() in vocab and not word.isupper()) or _russian_common_word(word):
         return True
-    m = _KY_CASE.search(word) if kyrgyz else _KK_CASE.search(word) if kazakh else None
+    case = _CASE_ENDINGS.get(language)
+    m = case.search(word) if case else None
     if not m or len(word) - len(m.group(0)) < 3 or _russian_name(word):
         return False
     stem = word[: m.start()]
@@ -556,7 +556,7 @@ def drop_common_words(text: str, spans: list[Span], language: str = "") -> list[
         surface = text[s.start : s.end]
         if (s.label in ("PERSON", "LOCATION", "ORGANIZATION") and s.score < 0.9 and " " not in surface
                 and s.detector not in _STRUCTURAL_PLACES
-                and surface[:1].isupper() and (surface.lower() in lower_words or common_word(surface, **case_suffixes(language)))):
+                and surface[:1].isupper() and (surface.lower() in lower_words or common_word(surface, language))):
             continue
         out.append(s)
     return out

@@ -15,9 +15,9 @@ from __future__ import annotations
 import re
 
 from unreported.redaction.countries import CountryFormats
-from unreported.redaction.recognizers.base import RegexRecognizer, RegexRule
+from unreported.redaction.recognizers.base import UPPER, RegexRecognizer, RegexRule
 
-_UP = "A-ZА-ЯЁӨҮҢІҒҚҰӘҺ"
+_UP = UPPER
 # upper-case letters of Latin (with accents), Cyrillic and Greek script
 _UPX = "A-ZÀ-ÖØ-ÞĀĂĄĆČĎĐĒĖĘĚĞĪĮİĶĹĻĽŁŃŅŇŌŐŒŔŘŚŞŠŢŤŪŮŰŲŹŻŽА-ЯЁӨҮҢІҒҚҰӘҺΑ-Ω"
 # a word of a street name; a dot only inside it ('Ак-Өргө', 'St.Petersburg'), not the full stop after it

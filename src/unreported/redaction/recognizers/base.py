@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
+#: Capital letters of the region's alphabets (Latin; Russian; Kyrgyz ӨҮҢ; Kazakh ӘҒҚҢӨҰҮҺІ), for regex classes.
+UPPER = "A-ZА-ЯЁӨҮҢІҒҚҰӘҺ"
 CONTEXT_WINDOW = 48  # characters before a match searched for context words
 CONTEXT_BOOST = 0.35
 

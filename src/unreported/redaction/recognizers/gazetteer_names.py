@@ -16,7 +16,7 @@ from functools import lru_cache
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
 from unreported.redaction.gazetteer import Gazetteer
-from unreported.redaction.recognizers.base import has_context, make_result
+from unreported.redaction.recognizers.base import UPPER, has_context, make_result
 
 _WORD = re.compile(r"[^\W\d_][\w'’]*(?:-[^\W\d_][\w'’]*)?")
 _SENT_END = re.compile(r"[.!?…:;\"«»—–-]\s*$|^\s*$")
@@ -71,9 +71,7 @@ def sentence_start(text: str, start: int) -> bool:
 def _common(word: str, language: str) -> bool:
     from unreported.redaction.engine import common_word
 
-    from unreported.redaction.engine import case_suffixes
-
-    return common_word(word, **case_suffixes(language))
+    return common_word(word, language)
 
 
 @lru_cache(maxsize=1)
@@ -91,7 +89,7 @@ def stop_words() -> frozenset[str]:
 _CUE_NAME = re.compile(
     r"(?i:\bmy name is|\bname is|\bnamed|\bcalled|\bзовут|\bзвали|\bимя|\bатым|\bаты|\bфамилия|\bфамилиясы"
     r"|\bесімі|\bесімім|\bаты-жөні|\bтегі)[:\s]+"
-    r"(?P<v>[A-ZА-ЯЁӨҮҢІҒҚҰӘҺÀ-ÞĀ-ſ][\w'’\-]+(?:\s[A-ZА-ЯЁӨҮҢІҒҚҰӘҺÀ-ÞĀ-ſ][\w'’\-]+){0,2})"
+    rf"(?P<v>[{UPPER}À-ÞĀ-ſ][\w'’\-]+(?:\s[{UPPER}À-ÞĀ-ſ][\w'’\-]+){{0,2}})"
 )
 
 

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import re
 
-from unreported.redaction.recognizers.base import RegexRecognizer, RegexRule
+from unreported.redaction.recognizers.base import UPPER, RegexRecognizer, RegexRule
 
-_UP = "A-ZА-ЯЁӨҮҢІҒҚҰӘҺ"
+_UP = UPPER
 _EN_BODY = r"(?:police(?:\s+(?:department|station|office|unit))?|prosecutor'?s?'?\s+office|court|department|office|hospital|akimat|ayil okmotu|mayor'?s office|administration|migration service)"
 _RU_BODY = r"(?:суд|ОВД|УВД|РОВД|ГУВД|ГОВД|прокуратур|отдел|управлени|отделени|больниц|акимат|мэри|администраци|айыл окмот)\w*"
 _KY_BODY = r"(?:ички иштер\s+)?(?:башкармалыг|бөлүм|сот|прокуратура|ооруканa|ооруканас|мэрия|акимчилиг|айыл өкмөт)\w*"

@@ -13,9 +13,9 @@ import re
 
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
-from unreported.redaction.recognizers.base import make_result
+from unreported.redaction.recognizers.base import UPPER, make_result
 
-_UP = "A-ZА-ЯЁӨҮҢІҒҚҰӘҺ"
+_UP = UPPER
 _LO = "a-zа-яёөүңіғқұәһüöçşğı"
 _W = rf"[{_UP}][{_LO}]+(?:-[{_UP}]?[{_LO}]+)?"
 _CASE = rf"(?:[{_LO}]{{0,6}})"  # case and possessive endings, Kyrgyz and Kazakh

@@ -70,9 +70,9 @@ class NatashaNerRecognizer(EntityRecognizer):
             else:
                 runs[-1].append(w)
         best = max(reversed(runs), key=len)
-        from unreported.redaction.engine import case_suffixes, common_word
+        from unreported.redaction.engine import common_word
 
         # a common word opening a sentence before a name ('Сотто Асанов' = in court Asanov)
-        while len(best) > 1 and common_word(text[best[0][0]:best[0][1]], **case_suffixes(self.supported_language)):
+        while len(best) > 1 and common_word(text[best[0][0]:best[0][1]], self.supported_language):
             best = best[1:]
         return (best[0][0], best[-1][1]) if best else (start, start)

@@ -26,9 +26,9 @@ from presidio_analyzer import EntityRecognizer, RecognizerResult
 
 from unreported.redaction.countries import CountryFormats
 from unreported.redaction.normalize import name_key
-from unreported.redaction.recognizers.base import RegexRecognizer, RegexRule, make_result
+from unreported.redaction.recognizers.base import UPPER, RegexRecognizer, RegexRule, make_result
 
-_UP = "A-ZА-ЯЁӨҮҢІҒҚҰӘҺ"
+_UP = UPPER
 _WORD = re.compile(rf"[{_UP}][\w'’]*(?:-[^\W\d_][\w'’]*)*")
 
 # Kyrgyz case, possessive and derivational suffixes a place name takes (with vowel harmony),
