@@ -147,3 +147,34 @@ def test_autocoder_windows_keep_the_question_cue_of_their_unit() -> None:
     assert f.windows is not None and len(f.windows.ids) > 1 and set(f.window_of.tolist()) == {0}
     assert all(t in long for t in f.windows.texts)
     assert f.windows.cues[:, 1].tolist() == [scored.features.cues[0, 1]] * len(f.windows.ids)
+
+
+def test_codebook_anchors_are_labelled_training_rows_in_every_language() -> None:
+    """Every anchor of the codebook becomes a row labelled with its factor only, and it changes
+    the fit: a model with anchors scores a Kyrgyz anchor's own phrasing higher for its factor."""
+    from unreported.coding.autocode import AutoCoder
+    from unreported.coding.classifier import SupervisedModel
+    from unreported.coding.codebook import load_codebook
+    from unreported.coding.embedding import EmbeddingScorer, HashingEncoder
+    from unreported.coding.lexicon import Analyzer, Lexicon
+    from unreported.config import PROJECT_ROOT, Study
+
+    cb = load_codebook(Study.load(PROJECT_ROOT / "study.yml").codebook_path)
+    coder = AutoCoder(cb, lexicon=Lexicon.from_codebook(cb, Analyzer(use_models=False)), scorer=EmbeddingScorer(cb, HashingEncoder()))
+    anchors = coder.anchors()
+    expected = [(f.id, lang, text) for f in cb.factors for lang in cb.languages for text in f.anchors_for(lang)]
+    assert anchors.features.texts == [t for _, _, t in expected]
+    assert anchors.features.langs == [lang for _, lang, _ in expected]
+    assert anchors.Y.sum(axis=1).tolist() == [1] * len(expected)
+    assert [cb.codes[k] for k in anchors.Y.argmax(axis=1)] == [f for f, _, _ in expected]
+
+    units = coder.featurize([f"u{i}" for i in range(24)], [f"we harvested apples in the garden {i}" for i in range(24)], ["en"] * 24).features
+    Y = np.zeros((24, len(cb.codes)), dtype=int)
+    Y[::2, 0] = 1  # F1 on half the (uninformative) units, other factors never
+    probe = next(i for i, (f, lang, _) in enumerate(expected) if f == "F6" and lang == "ky")
+    target = anchors.features.take([probe])
+    plain = SupervisedModel(cb.codes).fit(units, Y).predict_proba(target)
+    with_anchors = SupervisedModel(cb.codes).fit(units, Y, anchors).predict_proba(target)
+    k = cb.codes.index("F6")
+    assert plain[0, k] == 0.0  # never coded F6 without anchors: a constant
+    assert with_anchors[0, k] > 0.5

@@ -6,6 +6,10 @@ column pre-filled with 1 where the code was suggested and 0 elsewhere, restricte
 data validation. The researcher edits only the accept columns; :func:`import_sheet` reads
 them back as a human coder's codings. A second sheet lists the codebook.
 
+A *blind* sheet (``suggestions=None``) has no score or evidence columns and empty accept cells:
+it is what each coder of a double-coded sample gets (``unreported code sample``), so that
+human–human agreement is measured without the auto-coder's suggestions anchoring either coder.
+
 Cells are written as text, never as formulas, so a unit that starts with ``=`` stays words.
 The file is deterministic: the same input gives the same bytes.
 """
@@ -55,14 +59,18 @@ def _text_cell(ws, row: int, col: int, value: str, *, unit: str) -> None:
 def export_sheet(
     path: Path,
     units: Sequence[Mapping[str, str]],
-    suggestions: Mapping[str, Sequence[Mapping[str, object]]],
+    suggestions: Mapping[str, Sequence[Mapping[str, object]]] | None,
     codes: Sequence[str],
     codebook_names: Mapping[str, str],
 ) -> None:
-    """Write the review sheet (``.xlsx``) for ``units`` with the auto-coder's ``suggestions``."""
+    """Write the review sheet (``.xlsx``) for ``units`` with the auto-coder's ``suggestions``,
+    or a blind sheet (no scores, no evidence, accept cells empty) when ``suggestions`` is None."""
     ids = [str(u["id"]) for u in units]
     if len(set(ids)) != len(ids):
         raise ValueError("unit ids must be unique")
+    blind = suggestions is None
+    suggestions = suggestions or {}
+    parts = (("accept", 9),) if blind else (("score", 8), ("evidence", 40), ("accept", 9))
     unknown = sorted({s["code"] for v in suggestions.values() for s in v} - set(codes))
     if unknown:
         raise ValueError(f"suggestions use codes that are not in the codebook: {', '.join(map(str, unknown))}")
@@ -72,8 +80,8 @@ def export_sheet(
     headers = [h for h, _, _ in UNIT_COLUMNS]
     widths = [w for _, _, w in UNIT_COLUMNS]
     for code in codes:
-        headers += [_header(code, "score"), _header(code, "evidence"), _header(code, "accept")]
-        widths += [8, 40, 9]
+        headers += [_header(code, part) for part, _ in parts]
+        widths += [width for _, width in parts]
     for col, (title, width) in enumerate(zip(headers, widths), start=1):
         cell = ws.cell(row=1, column=col, value=title)
         cell.font = Font(bold=True)
@@ -81,8 +89,9 @@ def export_sheet(
         cell.alignment = _WRAP
         ws.column_dimensions[get_column_letter(col)].width = width
     first_code_col = len(UNIT_COLUMNS) + 1
+    step = len(parts)
     for k, code in enumerate(codes):
-        accept = ws.cell(row=1, column=first_code_col + 3 * k + 2)
+        accept = ws.cell(row=1, column=first_code_col + step * k + step - 1)
         accept.comment = Comment(f"{code} {codebook_names.get(code, '')}: 1 = applies, 0 = does not", "unreported")
 
     for row, unit in enumerate(units, start=2):
@@ -95,24 +104,24 @@ def export_sheet(
             if best is None or float(s.get("score", 0)) > float(best.get("score", 0)):
                 by_code[s["code"]] = s
         for k, code in enumerate(codes):
-            col = first_code_col + 3 * k
+            col = first_code_col + step * k
             s = by_code.get(code)
             if s is not None:
                 score = ws.cell(row=row, column=col, value=round(float(s.get("score", 0.0)), 4))
                 score.number_format = "0.00"
                 score.alignment = _TOP
                 _text_cell(ws, row, col + 1, str(s.get("evidence", "")), unit=uid)
-            accept = ws.cell(row=row, column=col + 2, value=1 if s is not None else 0)
+            accept = ws.cell(row=row, column=col + step - 1, value=None if blind else int(s is not None))
             accept.fill = _EDIT_FILL
             accept.alignment = _TOP
 
     last = max(2, len(units) + 1)
     validation = DataValidation(
-        type="list", formula1='"1,0"', allow_blank=False, showErrorMessage=True,
+        type="list", formula1='"1,0"', allow_blank=blind, showErrorMessage=True,
         errorTitle="1 or 0", error="Type 1 if the code applies to this unit, 0 if it does not.",
     )
     for k in range(len(codes)):
-        letter = get_column_letter(first_code_col + 3 * k + 2)
+        letter = get_column_letter(first_code_col + step * k + step - 1)
         validation.add(f"{letter}2:{letter}{last}")
     ws.add_data_validation(validation)
     ws.freeze_panes = "B2"

@@ -58,3 +58,37 @@ def apply(
     n = write_jsonl(out, result)
     coded = sum(1 for r in result if r["codes"])
     console.print(f"{n} record(s), {coded} with at least one code -> {out}")
+
+
+@app.command("sample")
+def sample(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the blind sheets (one per coder) and sample.csv.")],
+    coders: Annotated[str, typer.Option("--coders", help="Comma-separated coder names; each gets <name>.xlsx.")] = "coder1,coder2",
+    n: Annotated[int, typer.Option("--n", min=1, help="Units in the sample (all units if fewer).")] = 60,
+    study: StudyOption = None,
+) -> None:
+    """Draw a double-coding sample: the same units in a blind sheet per coder, for human–human α.
+
+    Stratified by language and suggested factor; put the coded sheets in coding/human/ and rerun
+    `unreported code`: reliability.csv then compares the coders with each other and the auto-coder."""
+    from unreported.cache import read_jsonl
+    from unreported.coding.codebook import load_codebook
+    from unreported.coding.sample import write_double_coding
+    from unreported.coding.stage import human_dir
+    from unreported.config import Study
+    from unreported.errors import UnreportedError
+
+    s = Study.load(study)
+    units_path, codes_path = s.coding_dir / "units.jsonl", s.coding_dir / "codes.jsonl"
+    if not units_path.is_file() or not codes_path.is_file():
+        raise UnreportedError("no coded units yet: run `unreported code` first", path=s.coding_dir)
+    suggestions: dict[str, list[dict]] = {}
+    for rec in read_jsonl(codes_path):
+        suggestions.setdefault(str(rec["unit"]), []).append(rec)
+    codebook = load_codebook(s.codebook_path)
+    names = [c.strip() for c in coders.split(",") if c.strip()]
+    counts = write_double_coding(
+        out, read_jsonl(units_path), suggestions, codebook.codes, codebook.names("en"), names, n, seed=s.config.seed,
+    )
+    console.print(f"{sum(counts.values())} unit(s) in {len(counts)} strata -> {', '.join(f'{c}.xlsx' for c in names)} in {out}")
+    console.print(f"  when coded, put the sheets in {human_dir(s)} and run `unreported code`")

@@ -11,8 +11,9 @@ Two modes:
   model gave Russian and Kyrgyz sentences near-uniform similarity to every factor (κ ≈ 0), so
   there the rules rest on the lexicon (and the supervised model on n-grams and lexicon hits).
 * **supervised** (human-coded units exist): the classifier's probability; the lexicon and
-  embedding scores enter it as features. It is trained on the units and on their sentence
-  windows (``with_windows``), so that it also codes answers much shorter than the gold units.
+  embedding scores enter it as features. It is trained on the units, on their sentence
+  windows (``with_windows``), so that it also codes answers much shorter than the gold units,
+  and on the codebook's anchor examples (``anchors``) in every language of the codebook.
 Per-factor thresholds are calibrated on out-of-fold scores (grouped by transcript) by maximising
 Cohen's κ, and written with their curves to ``calibration.json``.
 """
@@ -27,6 +28,7 @@ import numpy as np
 from scipy import sparse
 
 from unreported.coding.classifier import (
+    Anchors,
     Features,
     SupervisedModel,
     choose_thresholds,
@@ -146,6 +148,19 @@ class AutoCoder:
         windows.cues[:, 1] = f.cues[parent, 1]
         return dataclasses.replace(f, windows=windows, window_of=parent)
 
+    def anchors(self) -> Anchors:
+        """The codebook's anchor examples, scored like units and labelled with their factor."""
+        rows = [
+            (f"anchor:{factor.id}:{lang}:{j}", text, lang, k)
+            for k, factor in enumerate(self.codebook.factors)
+            for lang in self.codebook.languages
+            for j, text in enumerate(factor.anchors_for(lang))
+        ]
+        features = self.featurize([r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows]).features
+        Y = np.zeros((len(rows), len(self.codes)), dtype=int)
+        Y[np.arange(len(rows)), [r[3] for r in rows]] = 1
+        return Anchors(features, Y)
+
     @staticmethod
     def lexicon_scores(f: Features) -> np.ndarray:
         return 1.0 - 0.5 ** f.lex_counts
@@ -206,16 +221,18 @@ class AutoCoder:
         curves, κ per method, factor and language).
         """
         f = self.with_windows(scored.features, progress=window_progress)
+        anchors = self.anchors()
         turns = list(turns) if turns is not None else list(f.ids)
         report: dict = {
             "codes": self.codes, "n_units": int(len(f.ids)), "n_transcripts": len(set(groups)), "grouped_by": "transcript",
             "n_training_windows": int(len(f.window_of)) if f.window_of is not None else 0,
+            "n_training_anchors": int(len(anchors.Y)),
         }
         methods = {
             "lexicon": lambda tr, y, te: self.lexicon_scores(te),
             "embedding": lambda tr, y, te: embedding_part(te, all_languages=True),
             "rules": lambda tr, y, te: self.rule_scores(te),
-            "supervised": supervised_score_fn(self.codes, seed),
+            "supervised": supervised_score_fn(self.codes, seed, anchors),
         }
         results = {}
         for name, fn in methods.items():
@@ -226,7 +243,7 @@ class AutoCoder:
         report["folds"] = sup.n_folds
         th, curves = choose_thresholds(_by_turn(sup.oof_scores, turns)[0], _by_turn(Y, turns)[0])
         self.thresholds = th
-        self.model = SupervisedModel(self.codes, seed=seed).fit(f, Y)
+        self.model = SupervisedModel(self.codes, seed=seed).fit(f, Y, anchors)
         report["mode"] = "supervised"
         report["thresholds"] = dict(zip(self.codes, th))
         report["fold_thresholds"] = [dict(zip(self.codes, t)) for t in sup.fold_thresholds]
