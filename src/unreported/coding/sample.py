@@ -17,7 +17,7 @@ import csv
 import io
 import random
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -90,7 +90,4 @@ def write_double_coding(
     writer.writerow(["unit", "stratum"])
     writer.writerows([str(unit["id"]), name] for unit, name in sample)
     atomic_write_text(out_dir / "sample.csv", buf.getvalue())
-    counts: dict[str, int] = defaultdict(int)
-    for _, name in sample:
-        counts[name] += 1
-    return dict(sorted(counts.items()))
+    return dict(sorted(Counter(name for _, name in sample).items()))
