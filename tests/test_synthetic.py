@@ -76,3 +76,18 @@ def test_corpus_meets_the_study_design(synthetic_dir: Path) -> None:
         assert len(respondents) >= 5 and len(groups) >= 3, factor
     respondent_turns = [r for r in codes if r["role"] not in ("interviewer", "moderator")]
     assert sum(1 for r in respondent_turns if not r["codes"]) > len(respondent_turns) / 4
+
+
+def test_gold_codes_follow_their_adjudication_log(synthetic_dir: Path) -> None:
+    """Every adjudicated (turn, factor) in code_revisions.csv is what the gold says, so the log
+    that documents the double-coding cannot drift from the sources."""
+    import pandas as pd
+
+    log = pd.read_csv(synthetic_dir / "code_revisions.csv", dtype={"id": str, "code": str})
+    assert list(log.columns) == ["id", "code", "original", "coder_1", "coder_2", "adjudicated", "reason"]
+    assert not log.duplicated(["id", "code"]).any()
+    assert log["code"].isin(FACTOR_IDS).all() and log["reason"].str.strip().astype(bool).all()
+    gold = {r["id"]: set(r["codes"]) for r in _gold(synthetic_dir, "codes.jsonl")}
+    assert set(log["id"]) <= set(gold)
+    drifted = [(i, c) for i, c, a in log[["id", "code", "adjudicated"]].itertuples(index=False) if (c in gold[i]) != bool(a)]
+    assert not drifted, f"gold differs from code_revisions.csv for {drifted[:5]}"

@@ -24,7 +24,8 @@ Anchors: the codebook's anchor examples (two or three per factor and language) a
 examples written by the codebook's authors, in every language of the codebook, so they also
 enter the fit (``Anchors``, at ANCHOR_WEIGHT). They matter most where few units of a language
 are coded. Measured in the coding stage (grouped nested CV on the gold) and on the held-out set
-(tests/test_coding_heldout.py): macro κ 0.629 → 0.645 and 0.496 → 0.508 (held-out F7 0.35 → 0.52).
+(tests/test_coding_heldout.py): macro κ 0.629 → 0.645 and 0.496 → 0.508 (held-out F7 0.35 → 0.52),
+on the author's gold before it was double-coded and adjudicated (corpus/synthetic/README.md).
 """
 
 from __future__ import annotations
@@ -45,11 +46,13 @@ THRESHOLD_GRID = tuple(round(x, 2) for x in np.arange(0.10, 0.91, 0.05))
 #: Sentence windows of a training unit are merged up to this many characters (a short answer).
 WINDOW_CHARS = 220
 #: Weight of a window row against a whole unit's: its inherited codes are less certain. In grouped
-#: nested CV on the gold, macro κ 0.63 at 0.5, 0.62 at 0.25 and at 1.0, 0.61 with units only.
+#: nested CV on the pre-adjudication gold, macro κ 0.63 at 0.5, 0.62 at 0.25 and at 1.0, 0.61 with
+#: units only.
 WINDOW_WEIGHT = 0.5
-#: Weight of a codebook anchor example against a unit's. On whole gold turns (nested CV / held-out
-#: macro κ): none 0.612 / 0.491, 1 → 0.643 / 0.500, 2 → 0.644 / 0.497, 4 → 0.646 / 0.521: flat
-#: within noise from 1 up. Scaling the lexicon features up instead did not carry to the held-out set.
+#: Weight of a codebook anchor example against a unit's. On whole pre-adjudication gold turns
+#: (nested CV / held-out macro κ): none 0.612 / 0.491, 1 → 0.643 / 0.500, 2 → 0.644 / 0.497,
+#: 4 → 0.646 / 0.521: flat within noise from 1 up. Scaling the lexicon features up instead did not
+#: carry to the held-out set.
 ANCHOR_WEIGHT = 2.0
 
 
