@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from unreported.config import FACTOR_IDS, PII_LABELS
@@ -81,8 +82,6 @@ def test_corpus_meets_the_study_design(synthetic_dir: Path) -> None:
 def test_gold_codes_follow_their_adjudication_log(synthetic_dir: Path) -> None:
     """Every adjudicated (turn, factor) in code_revisions.csv is what the gold says, so the log
     that documents the double-coding cannot drift from the sources."""
-    import pandas as pd
-
     log = pd.read_csv(synthetic_dir / "code_revisions.csv", dtype={"id": str, "code": str})
     assert list(log.columns) == ["id", "code", "original", "coder_1", "coder_2", "adjudicated", "reason"]
     assert not log.duplicated(["id", "code"]).any()
