@@ -159,6 +159,21 @@ def test_console_script_exit_code(study: Path) -> None:
     assert "duplicate id" in proc.stderr and "Traceback" not in proc.stderr
 
 
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["pii", "evaluate"], "No such command 'evaluate'. Did you mean 'eval'?"),
+        (["code", "apply"], "Missing argument 'IN.jsonl'."),
+        (["--bogus"], "No such option: --bogus"),
+    ],
+)
+def test_usage_errors_print_usage_not_a_traceback(args: list[str], message: str, monkeypatch, capsys) -> None:
+    """A mistyped command is the commonest error of all: usage and the cause, exit status 2."""
+    code, out, err = _run(args, monkeypatch, capsys)
+    assert code == 2
+    assert message in err and "Usage: unreported" in err and "Traceback" not in err + out
+
+
 @pytest.mark.skipif(not (ROOT / "corpus/synthetic/manifest.csv").is_file(), reason="bundled corpus not built")
 def test_bundled_corpus_meets_the_design(monkeypatch, capsys) -> None:
     before = _tree_hash(ROOT / "corpus/synthetic")

@@ -70,7 +70,7 @@ def main() -> None:
     """Console-script entry point: run the app, turning library errors into clean messages."""
     app = _build_app()
     try:
-        app(standalone_mode=False)
+        app(standalone_mode=False, prog_name="unreported")
     except UnreportedError as exc:
         console.print(f"[bold red]error:[/] {escape(str(exc))}", markup=True, highlight=False, soft_wrap=True)
         sys.exit(1)
@@ -80,13 +80,17 @@ def main() -> None:
     except typer.Abort:
         console.print("aborted")
         sys.exit(1)
-    except Exception as exc:  # click usage errors
-        import click
+    except _usage_errors() as exc:  # unknown command or option, missing argument: usage, no traceback
+        exc.show()
+        sys.exit(exc.exit_code)
 
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        raise
+
+def _usage_errors() -> tuple[type[Exception], ...]:
+    """Click's usage errors: typer ≥ 0.24 raises those of its own copy of click, older ones click's."""
+    import click
+
+    ours = getattr(typer, "TyperException", None)
+    return (click.ClickException,) + ((ours,) if ours is not None else ())
 
 
 app = main
