@@ -156,6 +156,17 @@ def test_cli_apply_reports_a_bad_line_cleanly(study: Study, tmp_path: Path) -> N
     assert not (tmp_path / "o.jsonl").exists()
 
 
+def test_jsonl_in_another_encoding_names_the_line(tmp_path: Path) -> None:
+    """A file saved as Windows-1251 (common for Russian on Windows): the line, not a traceback."""
+    from unreported.cache import read_jsonl
+    from unreported.errors import UnreportedError
+
+    bad = tmp_path / "in.jsonl"
+    bad.write_bytes('{"id": "a", "text": "ok"}\n{"id": "b", "text": "Не знала"}\n'.encode("cp1251"))
+    with pytest.raises(UnreportedError, match=r"in\.jsonl:2: not UTF-8 \(byte 21 of the line\); save the file as UTF-8"):
+        read_jsonl(bad)
+
+
 def test_reviewed_sheet_and_qda_project_come_back_as_coders(study: Study) -> None:
     import shutil
 

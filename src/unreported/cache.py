@@ -78,8 +78,12 @@ def read_jsonl(path: Path) -> list[dict[str, Any]]:
     if not path.is_file():
         raise UnreportedError("file not found", path=path)
     records = []
-    with path.open(encoding="utf-8") as fh:
-        for lineno, line in enumerate(fh, start=1):
+    with path.open("rb") as fh:
+        for lineno, raw in enumerate(fh, start=1):
+            try:
+                line = raw.decode("utf-8-sig" if lineno == 1 else "utf-8")
+            except UnicodeDecodeError as exc:
+                raise UnreportedError(f"not UTF-8 (byte {exc.start} of the line); save the file as UTF-8", path=path, line=lineno) from None
             if not line.strip():
                 continue
             try:
