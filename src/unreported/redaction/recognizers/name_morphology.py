@@ -35,7 +35,7 @@ _RULES: list[tuple[str, re.Pattern[str], float]] = [
     ("patronymic", re.compile(rf"(?:{_W}\s+)?{_W}\s+[{_UP}][{_LO}]+(?:ович|евич|ьич|овна|евна|ична|инична|ovich|evich|ovna|evna|ichna){_CASE}\b"), 0.85),
     # Surnames: -ов/-ова/-ев/-ева/-бекова/-баев..., Cyrillic and Latin, with case endings
     ("surname", re.compile(rf"\b[{_UP}][{_LO}]{{2,}}(?:ов|ев|ёв|ова|ева|ёва|бекова|беков|баев|баева|алиев|алиева){_CASE}\b"), 0.55),
-    ("surname_latin", re.compile(rf"\b[A-Z][a-z]{{2,}}(?:ov|ev|ova|eva|yev|yeva|bekov|bekova|baev|baeva|aliev|alieva)(?:'s|’s|a|ga|dyn|nyn|ka|ny|da|dan)?\b"), 0.55),
+    ("surname_latin", re.compile(r"\b[A-Z][a-z]{2,}(?:ov|ev|ova|eva|yev|yeva|bekov|bekova|baev|baeva|aliev|alieva)(?:'s|’s|a|ga|dyn|nyn|ka|ny|da|dan)?\b"), 0.55),
     # Given names of Kyrgyz/Kazakh shape
     ("given_shape", re.compile(rf"\b[{_UP}][{_LO}]{{2,}}(?:бек|бай|гүл|гуль|гул|жан|нур|айым|бүбү|кан|кул|bek|bai|bay|gul|jan|zhan|nur|aiym|aiym|kul|нұр){_CASE}\b"), 0.45),
 ]
