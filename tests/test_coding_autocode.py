@@ -10,7 +10,7 @@ import pytest
 from scipy import sparse
 
 from unreported.coding.autocode import agreement
-from unreported.coding.classifier import Features, choose_thresholds, grouped_folds, kappa
+from unreported.coding.classifier import ANCHOR_WEIGHT, EXAMPLE_WEIGHT, Features, choose_thresholds, grouped_folds, kappa
 
 
 def test_folds_never_split_a_transcript() -> None:
@@ -161,12 +161,13 @@ def test_codebook_anchors_are_labelled_training_rows_in_every_language() -> None
 
     cb = load_codebook(Study.load(PROJECT_ROOT / "study.yml").codebook_path)
     coder = AutoCoder(cb, lexicon=Lexicon.from_codebook(cb, Analyzer(use_models=False)), scorer=EmbeddingScorer(cb, HashingEncoder()))
-    anchors = coder.anchors()
+    anchors = coder.extra_rows()  # no coded examples: the anchors only
     expected = [(f.id, lang, text) for f in cb.factors for lang in cb.languages for text in f.anchors_for(lang)]
     assert anchors.features.texts == [t for _, _, t in expected]
     assert anchors.features.langs == [lang for _, lang, _ in expected]
     assert anchors.Y.sum(axis=1).tolist() == [1] * len(expected)
     assert [cb.codes[k] for k in anchors.Y.argmax(axis=1)] == [f for f, _, _ in expected]
+    assert set(anchors.weight.tolist()) == {ANCHOR_WEIGHT}
 
     units = coder.featurize([f"u{i}" for i in range(24)], [f"we harvested apples in the garden {i}" for i in range(24)], ["en"] * 24).features
     Y = np.zeros((24, len(cb.codes)), dtype=int)
@@ -178,3 +179,30 @@ def test_codebook_anchors_are_labelled_training_rows_in_every_language() -> None
     k = cb.codes.index("F6")
     assert plain[0, k] == 0.0  # never coded F6 without anchors: a constant
     assert with_anchors[0, k] > 0.5
+
+
+def test_coded_examples_follow_the_anchors_with_their_codes_question_and_weight() -> None:
+    """An example keeps all its codes (none, one or two), its question cue and EXAMPLE_WEIGHT."""
+    from unreported.coding.autocode import AutoCoder
+    from unreported.coding.codebook import load_codebook
+    from unreported.coding.embedding import EmbeddingScorer, HashingEncoder
+    from unreported.coding.examples import Example
+    from unreported.coding.lexicon import Analyzer, Lexicon
+    from unreported.config import PROJECT_ROOT, Study
+
+    cb = load_codebook(Study.load(PROJECT_ROOT / "study.yml").codebook_path)
+    examples = [
+        Example(id="a", lang="en", question="Why did you not go to the police?", text="We were told they sell names.", codes=("F1", "F4")),
+        Example(id="b", lang="ru", text="Мы собирали яблоки.", codes=()),
+    ]
+    coder = AutoCoder(
+        cb, lexicon=Lexicon.from_codebook(cb, Analyzer(use_models=False)), scorer=EmbeddingScorer(cb, HashingEncoder()),
+        examples=examples,
+    )
+    rows = coder.extra_rows()
+    n_anchors = sum(len(f.anchors_for(lang)) for f in cb.factors for lang in cb.languages)
+    assert rows.features.ids[n_anchors:] == ["example:a", "example:b"]
+    assert rows.features.langs[n_anchors:] == ["en", "ru"]
+    assert [[c for c, y in zip(cb.codes, r) if y] for r in rows.Y[n_anchors:]] == [["F1", "F4"], []]
+    assert rows.weight[n_anchors:].tolist() == [EXAMPLE_WEIGHT] * 2
+    assert rows.features.cues[n_anchors:, 1].tolist() == [1.0, 0.0]  # the question speaks of the police

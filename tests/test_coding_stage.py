@@ -156,6 +156,30 @@ def test_cli_apply_reports_a_bad_line_cleanly(study: Study, tmp_path: Path) -> N
     assert not (tmp_path / "o.jsonl").exists()
 
 
+def test_coded_examples_train_the_model_and_a_changed_file_retrains_it(study: Study, caplog) -> None:
+    """coding_examples in study.yml: counted in the calibration, part of the stage's inputs, and a
+    model trained with other examples is not used by `code apply`."""
+    from unreported.coding.stage import load_trained
+
+    examples = study.base_dir / "coding" / "examples.jsonl"
+    examples.parent.mkdir()
+    rows = [{"id": "e1", "lang": "en", "question": "Why not?", "text": SAYINGS["F5"], "codes": ["F5"]},
+            {"id": "e2", "lang": "en", "text": FILLER[0], "codes": []}]
+    examples.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    study.source.write_text(study.source.read_text(encoding="utf-8") + "coding_examples: coding/examples.jsonl\n", encoding="utf-8")
+    study = Study.load(study.source)
+    code_study(study, progress=False, coder=_coder(study))
+    calibration = json.loads((study.coding_dir / "calibration.json").read_text(encoding="utf-8"))
+    assert calibration["n_training_examples"] == 2
+    assert load_trained(study, load_codebook(study.codebook_path), _coder(study))
+
+    examples.write_text(examples.read_text(encoding="utf-8").replace('"F5"', '"F3"'), encoding="utf-8")
+    with caplog.at_level("WARNING"):
+        assert not load_trained(study, load_codebook(study.codebook_path), _coder(study))
+    assert "trained with other coding examples" in caplog.text
+    assert not code_study(study, progress=False, coder=_coder(study)).get("skipped")
+
+
 def test_jsonl_in_another_encoding_names_the_line(tmp_path: Path) -> None:
     """A file saved as Windows-1251 (common for Russian on Windows): the line, not a traceback."""
     from unreported.cache import read_jsonl

@@ -71,6 +71,8 @@ def small_study(tmp_path_factory) -> Study:
         recommendations=str(PROJECT_ROOT / base.get("recommendations", "coding/recommendations.yml")),
         redaction_policy=str(PROJECT_ROOT / base.get("redaction_policy", "redaction/policy.yml")),
     )
+    if base.get("coding_examples"):
+        base["coding_examples"] = str(PROJECT_ROOT / base["coding_examples"])
     (root / "study.yml").write_text(yaml.safe_dump(base, allow_unicode=True), encoding="utf-8")
     return Study.load(root / "study.yml")
 

@@ -113,6 +113,10 @@ class StudyConfig(BaseModel):
     )
     codebook: Path = Field(default=Path("coding/codebook.yml"))
     recommendations: Path = Field(default=Path("coding/recommendations.yml"))
+    coding_examples: Path | None = Field(
+        default=None,
+        description="Coded example answers (a .jsonl file or a folder of them) that train the coder beside the coded units.",
+    )
     redaction_policy: Path = Field(default=Path("redaction/policy.yml"))
     country_formats: list[str] = Field(
         default_factory=lambda: ["KG", "KZ", "RU"],
@@ -179,6 +183,10 @@ class Study:
     @property
     def recommendations_path(self) -> Path:
         return self.resolve(self.config.recommendations)
+
+    @property
+    def coding_examples_path(self) -> Path | None:
+        return self.resolve(self.config.coding_examples) if self.config.coding_examples is not None else None
 
     @property
     def policy_path(self) -> Path:

@@ -13,8 +13,8 @@ Two modes:
 * **supervised** (human-coded units exist): the classifier's probability blended with the rule
   score (``RULES_SHARE``); the lexicon and embedding scores also enter the classifier as
   features. It is trained on the units, on their sentence windows (``with_windows``), so that
-  it also codes answers much shorter than the gold units, and on the codebook's anchor examples
-  (``anchors``) in every language of the codebook.
+  it also codes answers much shorter than the gold units, on the codebook's anchor examples in
+  every language of the codebook and on the study's coded examples (``extra_rows``).
 Per-factor thresholds are calibrated on out-of-fold scores (grouped by transcript) by maximising
 Cohen's κ, and written with their curves to ``calibration.json``.
 """
@@ -29,7 +29,9 @@ import numpy as np
 from scipy import sparse
 
 from unreported.coding.classifier import (
-    Anchors,
+    ANCHOR_WEIGHT,
+    EXAMPLE_WEIGHT,
+    ExtraRows,
     Features,
     SupervisedModel,
     choose_thresholds,
@@ -39,6 +41,7 @@ from unreported.coding.classifier import (
     supervised_score_fn,
 )
 from unreported.coding.embedding import EmbeddingScorer
+from unreported.coding.examples import Example
 from unreported.coding.lexicon import Lexicon, LexiconResult
 from unreported.redaction.store import unnumbered
 
@@ -75,8 +78,12 @@ class Scored:
 class AutoCoder:
     """Scores units against the codebook and assigns codes above per-factor thresholds."""
 
-    def __init__(self, codebook, *, lexicon: Lexicon | None = None, scorer: EmbeddingScorer | None = None) -> None:
+    def __init__(
+        self, codebook, *, lexicon: Lexicon | None = None, scorer: EmbeddingScorer | None = None,
+        examples: Sequence[Example] = (),
+    ) -> None:
         self.codebook = codebook
+        self.examples = list(examples)
         self.codes = codebook.codes
         self.lexicon = lexicon or Lexicon.from_codebook(codebook)
         self.scorer = scorer or EmbeddingScorer(codebook)
@@ -157,18 +164,20 @@ class AutoCoder:
         windows.cues[:, 1] = f.cues[parent, 1]
         return dataclasses.replace(f, windows=windows, window_of=parent)
 
-    def anchors(self) -> Anchors:
-        """The codebook's anchor examples, scored like units and labelled with their factor."""
+    def extra_rows(self) -> ExtraRows:
+        """The codebook's anchors (each labelled with its factor) and the coded examples (with
+        their codes and questions), scored like units: training rows that are never scored."""
         rows = [
-            (f"anchor:{factor.id}:{lang}:{j}", text, lang, k)
-            for k, factor in enumerate(self.codebook.factors)
+            (f"anchor:{factor.id}:{lang}:{j}", text, lang, None, {factor.id}, ANCHOR_WEIGHT)
+            for factor in self.codebook.factors
             for lang in self.codebook.languages
             for j, text in enumerate(factor.anchors_for(lang))
         ]
-        features = self.featurize([r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows]).features
-        Y = np.zeros((len(rows), len(self.codes)), dtype=int)
-        Y[np.arange(len(rows)), [r[3] for r in rows]] = 1
-        return Anchors(features, Y)
+        rows += [(f"example:{e.id}", e.text, e.lang, e.question, set(e.codes), EXAMPLE_WEIGHT) for e in self.examples]
+        ids, texts, langs, questions, codes, weights = zip(*rows) if rows else ((),) * 6
+        features = self.featurize(ids, texts, langs, contexts=questions).features
+        Y = np.array([[c in cs for c in self.codes] for cs in codes], dtype=int).reshape(len(rows), len(self.codes))
+        return ExtraRows(features, Y, np.array(weights, dtype=float))
 
     @staticmethod
     def lexicon_scores(f: Features) -> np.ndarray:
@@ -235,13 +244,14 @@ class AutoCoder:
         curves, κ per method, factor and language).
         """
         f = self.with_windows(scored.features, progress=window_progress)
-        anchors = self.anchors()
-        fit_and_score = supervised_score_fn(self.codes, seed, anchors)
+        extra = self.extra_rows()
+        fit_and_score = supervised_score_fn(self.codes, seed, extra)
         turns = list(turns) if turns is not None else list(f.ids)
         report: dict = {
             "codes": self.codes, "n_units": int(len(f.ids)), "n_transcripts": len(set(groups)), "grouped_by": "transcript",
             "n_training_windows": int(len(f.window_of)) if f.window_of is not None else 0,
-            "n_training_anchors": int(len(anchors.Y)),
+            "n_training_anchors": int(sum(i.startswith("anchor:") for i in extra.features.ids)),
+            "n_training_examples": len(self.examples),
         }
         methods = {
             "lexicon": lambda tr, y, te: self.lexicon_scores(te),
@@ -258,7 +268,7 @@ class AutoCoder:
         report["folds"] = sup.n_folds
         th, curves = choose_thresholds(_by_turn(sup.oof_scores, turns)[0], _by_turn(Y, turns)[0])
         self.thresholds = th
-        self.model = SupervisedModel(self.codes, seed=seed).fit(f, Y, anchors)
+        self.model = SupervisedModel(self.codes, seed=seed).fit(f, Y, extra)
         report["mode"] = "supervised"
         report["thresholds"] = dict(zip(self.codes, th))
         report["fold_thresholds"] = [dict(zip(self.codes, t)) for t in sup.fold_thresholds]

@@ -35,6 +35,7 @@ from unreported.coding.autocode import (
 )
 from unreported.coding.classifier import sentence_windows
 from unreported.coding.codebook import Codebook, load_codebook
+from unreported.coding.examples import Example, example_files, load_examples
 from unreported.coding.recommendations import load_recommendations
 from unreported.coding.units import Unit, units_from_redacted
 from unreported.config import Study
@@ -42,7 +43,7 @@ from unreported.errors import UnreportedError
 
 log = logging.getLogger(__name__)
 
-STAGE_VERSION = 7
+STAGE_VERSION = 8
 MODEL_FILE = "model.pkl"
 AUTO_CODER = "auto"
 GOLD_CODER = "gold"
@@ -139,6 +140,7 @@ def code_study(study: Study, *, progress: bool = True, force: bool = False, code
 
     codebook = load_codebook(study.codebook_path)
     load_recommendations(study.recommendations_path)
+    examples = study_examples(study, codebook)
     out_dir = study.coding_dir
     gpath = gold_path(study)
     hdir = human_dir(study)
@@ -146,6 +148,7 @@ def code_study(study: Study, *, progress: bool = True, force: bool = False, code
         *sorted(p for p in study.redacted_dir.glob("*") if p.is_file() and not p.name.startswith(".")),
         study.codebook_path,
         study.recommendations_path,
+        *example_inputs(study),
         *([gpath] if gpath.is_file() else []),
         *(sorted(hdir.glob("*.xlsx")) + sorted(hdir.glob("*.qdpx")) if hdir.is_dir() else []),
     ]
@@ -165,6 +168,7 @@ def code_study(study: Study, *, progress: bool = True, force: bool = False, code
     write_jsonl(out_dir / "units.jsonl", (u.to_record() for u in units))
 
     coder = coder or AutoCoder(codebook)
+    coder.examples = examples  # the study's own, also for a coder passed in
     warn_uncovered_languages(codebook, [u.lang for u in units], study.codebook_path)
     bar = _bar(progress, len(units), "coding: scoring units")
     scored = coder.featurize(
@@ -229,7 +233,10 @@ def code_study(study: Study, *, progress: bool = True, force: bool = False, code
             records.append({"unit": u.id, **c})
     write_jsonl(out_dir / "codes.jsonl", records)
     atomic_write_bytes(out_dir / MODEL_FILE, pickle.dumps(
-        {"codebook_sha256": fingerprint([study.codebook_path]), "stage_version": STAGE_VERSION, "thresholds": coder.thresholds, "model": coder.model, "mode": coder.mode},
+        {
+            "codebook_sha256": fingerprint([study.codebook_path]), "examples_sha256": fingerprint(example_inputs(study)),
+            "stage_version": STAGE_VERSION, "thresholds": coder.thresholds, "model": coder.model, "mode": coder.mode,
+        },
         protocol=5,
     ))
 
@@ -320,6 +327,17 @@ def _write_exchange(out_dir: Path, codebook: Codebook, docs, units, auto, gold, 
     export_sheet(out_dir / "coding_sheet.xlsx", [u.to_record() for u in units], suggestions, codebook.codes, codebook.names("en"))
 
 
+def example_inputs(study: Study) -> list[Path]:
+    """The coding-example files of the study (none when ``coding_examples`` is not set)."""
+    path = study.coding_examples_path
+    return example_files(path) if path is not None else []
+
+
+def study_examples(study: Study, codebook: Codebook) -> list[Example]:
+    path = study.coding_examples_path
+    return load_examples(path, codebook.codes, codebook.languages) if path is not None else []
+
+
 def load_trained(study: Study, codebook: Codebook, coder: AutoCoder) -> bool:
     """Give ``coder`` the stage's trained model and thresholds if they match this codebook."""
     path = study.coding_dir / MODEL_FILE
@@ -331,6 +349,9 @@ def load_trained(study: Study, codebook: Codebook, coder: AutoCoder) -> bool:
         return False
     if state.get("stage_version") != STAGE_VERSION:  # features changed since: rerun the coding stage
         log.warning("%s was trained by an older version of the coding stage; using rule scores", path)
+        return False
+    if state.get("examples_sha256") != fingerprint(example_inputs(study)):
+        log.warning("%s was trained with other coding examples; using rule scores (rerun `unreported code`)", path)
         return False
     coder.model = state["model"]
     coder.thresholds = list(state["thresholds"])
