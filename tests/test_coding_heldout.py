@@ -31,16 +31,17 @@ HELDOUT = PROJECT_ROOT / "tests" / "data" / "coding_heldout.jsonl"
 LANGS = ("en", "ru", "ky")
 # measured (stage model of the bundled corpus on its adjudicated gold, trained on units, their
 # sentence windows, the codebook's anchors and the coded examples of coding/examples/, question as
-# context, rules blended in): macro κ en 0.72, ru 0.67, ky 0.50, all 0.64. Without the coded
-# examples: en 0.61, ru 0.59, ky 0.42, all 0.55; with two or three anchors per factor and language
+# context, rules blended in): macro κ en 0.76, ru 0.74, ky 0.57, all 0.70 (with 420 examples per
+# language instead of 630: en 0.72, ru 0.67, ky 0.50, all 0.64). Without the coded examples: en
+# 0.61, ru 0.59, ky 0.42, all 0.55; with two or three anchors per factor and language
 # instead of four as well: en 0.59, ru 0.60, ky 0.39, all 0.54. On the author's gold before
 # adjudication: en 0.56, ru 0.53, ky 0.39, all 0.51; without the anchors there: en 0.52, ru 0.56,
 # ky 0.35, all 0.50; without the question 0.44. Trained on whole units only it was en 0.51, ru
 # 0.36, ky 0.22, all 0.38.
-MACRO_FLOOR = {"en": 0.66, "ru": 0.61, "ky": 0.44}
-# measured: 48 (en), 34 (ru), 26 (ky) of 68 units get at least one code
+MACRO_FLOOR = {"en": 0.70, "ru": 0.68, "ky": 0.51}
+# measured: 51 (en), 38 (ru), 30 (ky) of 68 units get at least one code
 MIN_CODED_UNITS = 12
-# measured: pooled over the languages, the question as context adds 0.01 to macro κ (0.06 before
+# measured: pooled over the languages, the question as context adds 0.045 to macro κ (0.06 before
 # the coded examples)
 CONTEXT_SLACK = 0.02
 

@@ -168,7 +168,8 @@ def test_coded_examples_train_the_model_and_a_changed_file_retrains_it(study: St
     examples.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     study.source.write_text(study.source.read_text(encoding="utf-8") + "coding_examples: coding/examples.jsonl\n", encoding="utf-8")
     study = Study.load(study.source)
-    code_study(study, progress=False, coder=_coder(study))
+    summary = code_study(study, progress=False, coder=_coder(study))
+    assert (summary["training_units"], summary["training_examples"]) == (24, 2)
     calibration = json.loads((study.coding_dir / "calibration.json").read_text(encoding="utf-8"))
     assert calibration["n_training_examples"] == 2
     assert load_trained(study, load_codebook(study.codebook_path), _coder(study))

@@ -38,12 +38,15 @@ def code(
         f"{summary['codes']} code(s), mode {summary['mode']} -> {s.coding_dir}"
     )
     if summary.get("macro_kappa") is not None:
-        console.print(f"  cross-validated macro kappa vs human codes: {summary['macro_kappa']:.3f} (calibration.json)")
+        console.print(
+            f"  trained on {summary['training_units']} coded unit(s) and {summary['training_examples']} coded example(s); "
+            f"cross-validated macro kappa vs human codes: {summary['macro_kappa']:.3f} (calibration.json)"
+        )
 
 
 @app.command("apply")
 def apply(
-    in_path: Annotated[Path, typer.Argument(metavar="IN.jsonl", help='Records {"id", "text", "lang"?}; lang is guessed from the script when absent.')],
+    in_path: Annotated[Path, typer.Argument(metavar="IN.jsonl", help='Records {"id", "text", "lang"?, "context"?}; lang is guessed from the script when absent; context is the question the text answers.')],
     out: Annotated[Path, typer.Option("--out", "-o", metavar="OUT.jsonl", help="Where to write the records with their codes.")],
     study: StudyOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,

@@ -62,7 +62,8 @@ WINDOW_WEIGHT = 0.5
 ANCHOR_WEIGHT = 2.0
 #: Weight of a coded example (``coding_examples``) against a unit's (grouped nested CV / held-out
 #: macro κ; no examples: 0.604 / 0.553). 210 per language: 0.5 → 0.611 / 0.592, 1 → 0.631 / 0.594,
-#: 2 → 0.618 / 0.583; 420 per language: 0.5 → 0.627 / 0.633, 1 → 0.618 / 0.640.
+#: 2 → 0.618 / 0.583; 420 per language: 0.5 → 0.627 / 0.633, 1 → 0.618 / 0.640; the bundled 630
+#: at 1: 0.640 / 0.700 (coding/examples/README.md).
 EXAMPLE_WEIGHT = 1.0
 
 

@@ -250,6 +250,8 @@ def code_study(study: Study, *, progress: bool = True, force: bool = False, code
         "codes": len(records),
         "mode": coder.mode,
         "macro_kappa": calibration.get("methods", {}).get("supervised", {}).get("all", {}).get("macro_kappa"),
+        "training_units": len(train_idx) if coder.mode == "supervised" else 0,
+        "training_examples": len(examples) if coder.mode == "supervised" else 0,
     }
     stamp.write(key, summary=summary)
     return summary
