@@ -250,7 +250,7 @@ class AutoCoder:
         report: dict = {
             "codes": self.codes, "n_units": int(len(f.ids)), "n_transcripts": len(set(groups)), "grouped_by": "transcript",
             "n_training_windows": int(len(f.window_of)) if f.window_of is not None else 0,
-            "n_training_anchors": int(sum(i.startswith("anchor:") for i in extra.features.ids)),
+            "n_training_anchors": len(extra.Y) - len(self.examples),
             "n_training_examples": len(self.examples),
         }
         methods = {

@@ -336,6 +336,7 @@ def example_inputs(study: Study) -> list[Path]:
 
 
 def study_examples(study: Study, codebook: Codebook) -> list[Example]:
+    """The study's coded examples, checked against its codebook before any scoring starts."""
     path = study.coding_examples_path
     return load_examples(path, codebook.codes, codebook.languages) if path is not None else []
 
