@@ -10,7 +10,7 @@ import pytest
 from unreported.coding import examples as ex_mod
 from unreported.coding.examples import example_files, load_examples
 from unreported.config import FACTOR_IDS, PROJECT_ROOT, Study
-from unreported.errors import ConfigError
+from unreported.errors import ConfigError, UnreportedError
 
 LANGS = ("en", "ru", "ky")
 GOOD = {"id": "x-1", "lang": "ru", "question": "Почему?", "text": "Не знала, куда идти.", "codes": ["F2"]}
@@ -39,7 +39,6 @@ def test_loads_a_folder_in_name_order(tmp_path: Path) -> None:
         ('{"id": "x", "lang": "en", "text": "t", "codes": ["F1", "F1"]}', '"codes": lists a code twice'),
         ('{"id": "x", "lang": "en", "text": "t"}', '"codes": Field required'),
         ('{"id": "x", "lang": "en", "text": "t", "codes": [], "speaker": "A"}', '"speaker": Extra inputs are not permitted'),
-        ('{"id": "x", "lang": "en", "text": "t", "codes": []', "invalid JSON"),
     ],
 )
 def test_bad_record_names_file_and_line(tmp_path: Path, line: str, message: str) -> None:
@@ -49,6 +48,12 @@ def test_bad_record_names_file_and_line(tmp_path: Path, line: str, message: str)
     assert e.value.line == 2 and e.value.path == path
     assert message in str(e.value)
     assert "Не знала" not in str(e.value)  # messages never quote the texts
+
+
+def test_broken_json_names_file_and_line(tmp_path: Path) -> None:
+    path = _write(tmp_path / "ex.jsonl", GOOD, '{"id": "x", "lang": "en", "text": "t", "codes": []')
+    with pytest.raises(UnreportedError, match=r"ex\.jsonl:2: invalid JSON"):
+        load_examples(path, FACTOR_IDS, LANGS)
 
 
 def test_duplicate_id_across_files(tmp_path: Path) -> None:
@@ -61,7 +66,7 @@ def test_duplicate_id_across_files(tmp_path: Path) -> None:
 def test_wrong_encoding_empty_huge_and_missing(tmp_path: Path, monkeypatch) -> None:
     cp = tmp_path / "cp1251.jsonl"
     cp.write_bytes(json.dumps(GOOD, ensure_ascii=False).encode("cp1251"))
-    with pytest.raises(ConfigError, match=r"cp1251\.jsonl: not UTF-8 \(byte \d+\); save the file as UTF-8"):
+    with pytest.raises(UnreportedError, match=r"cp1251\.jsonl:1: not UTF-8 \(byte \d+ of the line\); save the file as UTF-8"):
         load_examples(cp, FACTOR_IDS, LANGS)
     empty = tmp_path / "empty.jsonl"
     empty.write_text("\n\n", encoding="utf-8")

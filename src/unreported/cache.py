@@ -16,7 +16,7 @@ import os
 import re
 import tempfile
 import zipfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -71,13 +71,13 @@ def write_jsonl(path: Path, records: Iterable[Mapping[str, Any]]) -> int:
     return len(lines)
 
 
-def read_jsonl(path: Path) -> list[dict[str, Any]]:
+def iter_jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(line number, object) for every non-blank line; errors name the file and line."""
     from unreported.errors import UnreportedError
 
     path = Path(path)
     if not path.is_file():
         raise UnreportedError("file not found", path=path)
-    records = []
     with path.open("rb") as fh:
         for lineno, raw in enumerate(fh, start=1):
             try:
@@ -92,8 +92,11 @@ def read_jsonl(path: Path) -> list[dict[str, Any]]:
                 raise UnreportedError(f"invalid JSON ({exc.msg})", path=path, line=lineno) from None
             if not isinstance(obj, dict):
                 raise UnreportedError("each line must be a JSON object", path=path, line=lineno)
-            records.append(obj)
-    return records
+            yield lineno, obj
+
+
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    return [obj for _, obj in iter_jsonl(path)]
 
 
 ZIP_DATE = (2021, 1, 1, 0, 0, 0)

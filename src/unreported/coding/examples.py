@@ -11,17 +11,18 @@ fold, so the reported κ is still measured on the study's own transcripts only.
 
 Format: JSON Lines, one answer per line, ``{"id", "lang", "question"?, "text", "codes"}``, as
 ``unreported code apply`` reads and writes; a folder means every ``*.jsonl`` file in it.
-Errors name the file and line, never the text.
+Read with ``unreported.cache.iter_jsonl`` (encoding and JSON errors); errors name the file and
+line, never the text.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from unreported.cache import iter_jsonl
 from unreported.errors import ConfigError
 
 #: A file larger than this is refused: examples are written by hand, not exported corpora.
@@ -79,17 +80,9 @@ def load_examples(path: Path, codes: Sequence[str], languages: Sequence[str]) ->
     for file in example_files(Path(path)):
         if file.stat().st_size > MAX_BYTES:
             raise ConfigError(f"file is {file.stat().st_size:,} bytes, over the {MAX_BYTES:,} bytes limit", path=file)
-        try:
-            lines = file.read_bytes().decode("utf-8-sig").splitlines()
-        except UnicodeDecodeError as exc:
-            raise ConfigError(f"not UTF-8 (byte {exc.start}); save the file as UTF-8", path=file) from None
-        for lineno, line in enumerate(lines, start=1):
-            if not line.strip():
-                continue
+        for lineno, record in iter_jsonl(file):
             try:
-                ex = Example.model_validate(json.loads(line))
-            except json.JSONDecodeError as exc:
-                raise ConfigError(f"invalid JSON ({exc.msg})", path=file, line=lineno) from None
+                ex = Example.model_validate(record)
             except ValidationError as exc:
                 raise ConfigError(_first_error(exc), path=file, line=lineno) from None
             unknown = sorted(set(ex.codes) - set(codes))
