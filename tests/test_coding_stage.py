@@ -181,6 +181,40 @@ def test_coded_examples_train_the_model_and_a_changed_file_retrains_it(study: St
     assert not code_study(study, progress=False, coder=_coder(study)).get("skipped")
 
 
+def test_without_coded_units_the_examples_train_the_model_else_the_rules_code(study: Study) -> None:
+    """A new study has no coded turns: its coded examples (with the codebook's anchors) train the
+    model, the κ it reports is within the examples and says so; with no examples either, rules."""
+    from unreported.coding.stage import load_trained
+
+    gold = {(r["doc"], r["id"]): r["codes"] for r in read_jsonl(study.corpus_dir / "gold" / "codes.jsonl")}
+    (study.corpus_dir / "gold" / "codes.jsonl").unlink()
+    rules = code_study(study, progress=False, coder=_coder(study))
+    assert (rules["mode"], rules["label_source"], rules["examples_kappa"]) == ("rules", "none", None)
+
+    examples = study.base_dir / "coding" / "examples.jsonl"
+    examples.parent.mkdir()
+    rows = [{"id": f"{f}-{j}", "lang": "en", "text": f"{FILLER[j]} {saying}", "codes": [f]} for f, saying in SAYINGS.items() for j in range(3)]
+    rows += [{"id": f"none-{j}", "lang": "en", "text": text, "codes": []} for j, text in enumerate(FILLER)]
+    examples.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    study.source.write_text(study.source.read_text(encoding="utf-8") + "coding_examples: coding/examples.jsonl\n", encoding="utf-8")
+    study = Study.load(study.source)
+    summary = code_study(study, progress=False, coder=_coder(study))
+    assert (summary["mode"], summary["label_source"]) == ("supervised", "coded examples")
+    assert (summary["training_units"], summary["training_examples"], summary["macro_kappa"]) == (0, len(rows), None)
+    assert 0.5 < summary["examples_kappa"] <= 1.0
+    cal = json.loads((study.coding_dir / "calibration.json").read_text(encoding="utf-8"))
+    assert "methods" not in cal and cal["grouped_by"] == "example" and "not with this corpus" in cal["note"]
+    assert cal["examples_cv"]["all"]["n_turns"] == len(rows) + cal["n_training_anchors"]
+    assert load_trained(study, load_codebook(study.codebook_path), _coder(study))
+
+    auto: dict[str, set[str]] = {}
+    for c in read_jsonl(study.coding_dir / "codes.jsonl"):
+        auto.setdefault(c["unit"], set()).add(c["code"])
+    found = [set(codes) <= auto.get(uid, set()) for (_, uid), codes in gold.items() if codes]
+    assert sum(found) >= 0.8 * len(found), (sum(found), len(found))
+    assert sum(bool(auto.get(uid)) for (_, uid), codes in gold.items() if not codes) <= 1
+
+
 def test_jsonl_in_another_encoding_names_the_line(tmp_path: Path) -> None:
     """A file saved as Windows-1251 (common for Russian on Windows): the line, not a traceback."""
     from unreported.cache import read_jsonl

@@ -131,3 +131,14 @@ def test_quarantined_and_refused_transcripts_are_reported(rd):
     assert ex["VOT-09"] == "a replaced PERSON still appears"
     assert "consent" in ex["VOT-10"]
     assert "(VOT-09, VOT-10)" in sections.corpus(rd)
+
+
+def test_methods_warn_when_no_human_coding_of_the_corpus_stands_behind_the_codes():
+    """Reviewers must see that the findings rest on unmeasured suggestions; no warning with gold."""
+    assert sections.coding_basis({"label_source": "gold"}) == ""
+    assert sections.coding_basis(None) == ""
+    examples = sections.coding_basis({"label_source": "coded examples", "n_training_examples": 1890,
+                                      "examples_cv": {"all": {"macro_kappa": 0.6595}}})
+    assert "No human coding of this corpus" in examples and "1890 coded examples" in examples and "0.66" in examples
+    rules = sections.coding_basis({"label_source": "none", "mode": "rules"})
+    assert "lexicon and embedding rules" in rules and "not measured" in rules

@@ -37,7 +37,13 @@ def code(
         f"coded {summary['units']} unit(s) from {summary['documents']} transcript(s): "
         f"{summary['codes']} code(s), mode {summary['mode']} -> {s.coding_dir}"
     )
-    if summary.get("macro_kappa") is not None:
+    if summary.get("label_source") == "coded examples":
+        console.print(
+            f"  no coded units in this corpus: trained on {summary['training_examples']} coded example(s) and the "
+            f"codebook's anchors; macro kappa within them (cross-validated): {summary['examples_kappa']:.3f}; "
+            "agreement with this corpus is not measured until units are coded (unreported code sample)"
+        )
+    elif summary.get("macro_kappa") is not None:
         console.print(
             f"  trained on {summary['training_units']} coded unit(s) and {summary['training_examples']} coded example(s); "
             f"cross-validated macro kappa vs human codes: {summary['macro_kappa']:.3f} (calibration.json)"

@@ -281,6 +281,46 @@ class AutoCoder:
         return report
 
 
+    def train_on_examples(self, *, seed: int = 0, n_splits: int = 5, progress=None) -> dict:
+        """Fit the supervised model on the anchors and coded examples alone, for a corpus with no
+        coded units yet.
+
+        Why: a new study starts with no coded turns, and the rules alone agree less with human
+        coders than a model trained on the examples (on the bundled gold, which such a model
+        never sees: macro κ 0.510 against 0.597). Thresholds come from nested cross-validation
+        over the example rows (each row its own group); the κ in the record is agreement within
+        the examples, not with the corpus, which has no codes to compare with.
+        """
+        extra = self.extra_rows()
+        if not len(extra.Y) or extra.Y.sum() == 0:
+            raise ValueError("no coded examples or anchors to train on")
+        f, Y = extra.features, extra.Y
+        weight_of = dict(zip(f.ids, extra.weight))
+
+        def fn(tr: Features, y: np.ndarray, te: Features) -> np.ndarray:
+            weight = np.array([weight_of[i] for i in tr.ids])
+            return self.blended(SupervisedModel(self.codes, seed=seed).fit(tr, y, weight=weight).predict_proba(te), te)
+
+        cv = nested_cv(f, Y, list(f.ids), fn, n_splits=n_splits, progress=progress)
+        th, curves = choose_thresholds(cv.oof_scores, Y)
+        self.thresholds = th
+        self.model = SupervisedModel(self.codes, seed=seed).fit(f, Y, weight=extra.weight)
+        return {
+            "codes": self.codes, "mode": "supervised", "n_units": 0, "n_training_windows": 0,
+            "n_training_anchors": len(Y) - len(self.examples), "n_training_examples": len(self.examples),
+            "folds": cv.n_folds, "grouped_by": "example",
+            "examples_cv": agreement(Y, cv.oof_pred, f.langs, f.ids, self.codes),
+            "thresholds": dict(zip(self.codes, th)),
+            "fold_thresholds": [dict(zip(self.codes, t)) for t in cv.fold_thresholds],
+            "curves": {c: [[t, round(k, 4)] for t, k in curve] for c, curve in zip(self.codes, curves)},
+            "note": (
+                "no human-coded units in this corpus: the model is trained on the codebook's anchors and the "
+                "study's coded examples only; examples_cv is agreement within those (nested cross-validation), "
+                "not with this corpus. Code a sample (unreported code sample) to measure agreement here."
+            ),
+        }
+
+
 def embedding_part(f: Features, *, all_languages: bool = False) -> np.ndarray:
     """Per factor, how much the best sentence stands out from the unit's mean similarity (0–1)."""
     contrast = f.emb_sims - f.emb_sims.mean(axis=1, keepdims=True)

@@ -31,7 +31,9 @@ each: 0.616 → 0.604 and 0.538 → 0.553 (held-out en 0.59 → 0.61, ky 0.39 �
 
 Coded examples: the study's own labelled answers beside its transcripts (``coding_examples`` in
 study.yml, unreported.coding.examples), with any number of codes including none, enter the fit
-the same way (``ExtraRows``, at EXAMPLE_WEIGHT) and never a test fold.
+the same way (``ExtraRows``, at EXAMPLE_WEIGHT) and never a test fold. A corpus with no coded
+units yet is coded by a model fitted on the anchors and examples alone (the unit rows of
+``fit`` then carry their weights; ``AutoCoder.train_on_examples``).
 """
 
 from __future__ import annotations
@@ -167,13 +169,14 @@ class SupervisedModel:
         dense = np.hstack([lex, *framed, f.cues, embedding_part(f), f.emb_means * self.mean_weight])
         return sparse.hstack([W, Ch, f.lex_patterns, sparse.csr_matrix(dense)]).tocsr()
 
-    def fit(self, f: Features, Y: np.ndarray, extra: ExtraRows | None = None) -> SupervisedModel:
-        """Fit on the units of ``f`` and, where given, their sentence windows and ``extra`` rows.
+    def fit(self, f: Features, Y: np.ndarray, extra: ExtraRows | None = None, *, weight: np.ndarray | None = None) -> SupervisedModel:
+        """Fit on the units of ``f`` (at ``weight``, default 1) and, where given, their sentence
+        windows and ``extra`` rows.
 
         The vocabulary comes from the units only: a window repeats its unit's words, so fitting
         on both would let ``min_df`` keep n-grams of a single unit."""
         parts, labels = [self._design(f, fit=True)], [Y]
-        weights = [np.ones(len(Y))]
+        weights = [np.ones(len(Y)) if weight is None else np.asarray(weight, dtype=float)]
         if f.windows is not None and f.window_of is not None and len(f.window_of):
             parts.append(self._design(f.windows, fit=False))
             labels.append(Y[f.window_of])

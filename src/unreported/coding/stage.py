@@ -43,7 +43,7 @@ from unreported.errors import UnreportedError
 
 log = logging.getLogger(__name__)
 
-STAGE_VERSION = 8
+STAGE_VERSION = 9
 MODEL_FILE = "model.pkl"
 AUTO_CODER = "auto"
 GOLD_CODER = "gold"
@@ -209,13 +209,23 @@ def code_study(study: Study, *, progress: bool = True, force: bool = False, code
             scores[i] = oof["scores"][row]
             pred[i] = np.array(oof["pred"][row], dtype=bool)
         calibration["training_codes"] = "out-of-fold"
+    elif examples:
+        bar = _bar(progress, 5, "coding: cross-validating on coded examples")
+        calibration = coder.train_on_examples(seed=study.config.seed, progress=(lambda: bar.update(1)) if bar else None)
+        _close(bar)
+        label_source = "coded examples"
+        scores = coder.scores(scored)
+        pred = scores >= np.array(coder.thresholds)
     else:
         calibration = {
             "mode": "rules",
             "codes": codes,
             "n_units": len(units),
             "thresholds": dict(zip(codes, coder.thresholds)),
-            "note": "no human-coded units from two or more transcripts: rule scores (lexicon + embedding) with the default threshold",
+            "note": (
+                "no human-coded units from two or more transcripts and no coded examples: rule scores "
+                "(lexicon + embedding) with the default threshold"
+            ),
         }
     calibration["label_source"] = label_source
     calibration["rules"] = {
@@ -250,8 +260,10 @@ def code_study(study: Study, *, progress: bool = True, force: bool = False, code
         "codes": len(records),
         "mode": coder.mode,
         "macro_kappa": calibration.get("methods", {}).get("supervised", {}).get("all", {}).get("macro_kappa"),
-        "training_units": len(train_idx) if coder.mode == "supervised" else 0,
+        "training_units": calibration.get("n_units", 0) if coder.mode == "supervised" else 0,
         "training_examples": len(examples) if coder.mode == "supervised" else 0,
+        "label_source": label_source,
+        "examples_kappa": calibration.get("examples_cv", {}).get("all", {}).get("macro_kappa"),
     }
     stamp.write(key, summary=summary)
     return summary

@@ -484,6 +484,12 @@ def stage_leak_check(study: Study) -> dict[str, Any] | None:
     return {"files": len(paths), "hits": len(hits)}
 
 
+def coding_calibration(study: Study) -> dict[str, Any] | None:
+    """What the auto-coder was trained on and how its agreement was measured (calibration.json)."""
+    path = study.coding_dir / "calibration.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+
+
 def reliability(study: Study) -> pd.DataFrame | None:
     return read_csv(study.coding_dir / "reliability.csv")
 

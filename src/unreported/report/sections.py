@@ -279,7 +279,25 @@ def reliability(data: ReportData) -> str:
     rel = d.reliability(data.study)
     if rel is None:
         return missing(f"`{data.study.coding_dir / 'reliability.csv'}` is missing (run `unreported code`).")
-    return table(rel)
+    basis = coding_basis(d.coding_calibration(data.study))
+    return f"{basis}\n\n{table(rel)}" if basis else table(rel)
+
+
+def coding_basis(cal: dict[str, Any] | None) -> str:
+    """A warning when no human coding of this corpus stands behind the codes: a reviewer must
+    know that the findings rest on suggestions whose agreement with this corpus is unmeasured."""
+    if not cal or cal.get("label_source") in ("gold", "human coders"):
+        return ""
+    if cal.get("label_source") == "coded examples":
+        macro = cal.get("examples_cv", {}).get("all", {}).get("macro_kappa")
+        within = f" (macro κ {macro:.2f} within the examples, cross-validated)" if macro is not None else ""
+        what = (f"a model trained on {cal.get('n_training_examples', 0)} coded examples and the codebook's "
+                f"anchors{within}")
+    else:
+        what = "the lexicon and embedding rules with a default threshold"
+    return (f"::: {{.callout-warning}}\n**No human coding of this corpus.** The codes are suggestions of {what}; "
+            "their agreement with this corpus is not measured. Code a sample (`unreported code sample`) "
+            "before relying on the findings.\n:::")
 
 
 def topic_settings(data: ReportData) -> str:
