@@ -142,3 +142,12 @@ def test_methods_warn_when_no_human_coding_of_the_corpus_stands_behind_the_codes
     assert "No human coding of this corpus" in examples and "1890 coded examples" in examples and "0.66" in examples
     rules = sections.coding_basis({"label_source": "none", "mode": "rules"})
     assert "lexicon and embedding rules" in rules and "not measured" in rules
+
+
+def test_methods_warning_only_where_no_agreement_was_measured(rd):
+    cdir = rd.study.coding_dir
+    (cdir / "calibration.json").write_text('{"label_source": "coded examples", "n_training_examples": 12}', "utf-8")
+    assert "No human coding of this corpus" not in sections.reliability(rd)  # reliability.csv has rows
+    (cdir / "reliability.csv").write_text("comparison,code,kappa\n", "utf-8")
+    out = sections.reliability(rd)
+    assert "No human coding of this corpus" in out and "12 coded examples" in out and "_(no rows)_" in out

@@ -279,7 +279,7 @@ def reliability(data: ReportData) -> str:
     rel = d.reliability(data.study)
     if rel is None:
         return missing(f"`{data.study.coding_dir / 'reliability.csv'}` is missing (run `unreported code`).")
-    basis = coding_basis(d.coding_calibration(data.study))
+    basis = coding_basis(d.coding_calibration(data.study)) if rel.empty else ""  # rows: agreement was measured
     return f"{basis}\n\n{table(rel)}" if basis else table(rel)
 
 
