@@ -314,7 +314,7 @@ class AutoCoder:
             "fold_thresholds": [dict(zip(self.codes, t)) for t in cv.fold_thresholds],
             "curves": {c: [[t, round(k, 4)] for t, k in curve] for c, curve in zip(self.codes, curves)},
             "note": (
-                "no human-coded units in this corpus: the model is trained on the codebook's anchors and the "
+                "No human-coded units in this corpus: the model is trained on the codebook's anchors and the "
                 "study's coded examples only; examples_cv is agreement within those (nested cross-validation), "
                 "not with this corpus. Code a sample (unreported code sample) to measure agreement here."
             ),
