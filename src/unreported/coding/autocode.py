@@ -30,6 +30,7 @@ from scipy import sparse
 
 from unreported.coding.classifier import (
     ANCHOR_WEIGHT,
+    CVResult,
     EXAMPLE_WEIGHT,
     ExtraRows,
     Features,
@@ -270,15 +271,21 @@ class AutoCoder:
         self.thresholds = th
         self.model = SupervisedModel(self.codes, seed=seed).fit(f, Y, extra)
         report["mode"] = "supervised"
-        report["thresholds"] = dict(zip(self.codes, th))
-        report["fold_thresholds"] = [dict(zip(self.codes, t)) for t in sup.fold_thresholds]
-        report["curves"] = {c: [[t, round(k, 4)] for t, k in curve] for c, curve in zip(self.codes, curves)}
+        report.update(self._threshold_record(th, curves, sup))
         report["oof"] = {
             "ids": list(f.ids),
             "scores": np.round(sup.oof_scores, 4).tolist(),
             "pred": sup.oof_pred.tolist(),
         }
         return report
+
+    def _threshold_record(self, th: list[float], curves: list[list[tuple[float, float]]], cv: CVResult) -> dict:
+        """The chosen thresholds, each outer fold's and the κ curves, as calibration.json keeps them."""
+        return {
+            "thresholds": dict(zip(self.codes, th)),
+            "fold_thresholds": [dict(zip(self.codes, t)) for t in cv.fold_thresholds],
+            "curves": {c: [[t, round(k, 4)] for t, k in curve] for c, curve in zip(self.codes, curves)},
+        }
 
     def train_on_examples(self, *, seed: int = 0, n_splits: int = 5, progress=None) -> dict:
         """Fit the supervised model on the anchors and coded examples alone, for a corpus with no
@@ -310,9 +317,7 @@ class AutoCoder:
             "n_training_anchors": len(Y) - len(self.examples), "n_training_examples": len(self.examples),
             "folds": cv.n_folds, "grouped_by": "example",
             "examples_cv": agreement(Y, cv.oof_pred, f.langs, f.ids, self.codes),
-            "thresholds": dict(zip(self.codes, th)),
-            "fold_thresholds": [dict(zip(self.codes, t)) for t in cv.fold_thresholds],
-            "curves": {c: [[t, round(k, 4)] for t, k in curve] for c, curve in zip(self.codes, curves)},
+            **self._threshold_record(th, curves, cv),
             "note": (
                 "No human-coded units in this corpus: the model is trained on the codebook's anchors and the "
                 "study's coded examples only; examples_cv is agreement within those (nested cross-validation), "

@@ -189,9 +189,8 @@ def code_study(study: Study, *, progress: bool = True, force: bool = False, code
         Y = np.array([[c in labels[units[i].id] for c in codes] for i in train_idx], dtype=int).reshape(len(train_idx), len(codes))
         label_source = "human coders" if humans else "none"
 
-    scores = coder.scores(scored)
-    pred = scores >= np.array(coder.thresholds)
     groups = [units[i].doc for i in train_idx]
+    oof = None
     if len(set(groups)) >= 2 and Y.sum() > 0:
         sub = _subset(scored, train_idx)
         wbar = _bar(progress, sum(len(sentence_windows(units[i].text)) for i in train_idx), "coding: scoring sentence windows")
@@ -202,20 +201,13 @@ def code_study(study: Study, *, progress: bool = True, force: bool = False, code
         )
         _close(wbar)
         _close(bar)
-        scores = coder.scores(scored)
-        pred = scores >= np.array(coder.thresholds)
         oof = calibration.pop("oof")
-        for row, i in enumerate(train_idx):  # units the model learned from keep their out-of-fold codes
-            scores[i] = oof["scores"][row]
-            pred[i] = np.array(oof["pred"][row], dtype=bool)
         calibration["training_codes"] = "out-of-fold"
     elif examples:
         bar = _bar(progress, 5, "coding: cross-validating on coded examples")
         calibration = coder.train_on_examples(seed=study.config.seed, progress=(lambda: bar.update(1)) if bar else None)
         _close(bar)
         label_source = "coded examples"
-        scores = coder.scores(scored)
-        pred = scores >= np.array(coder.thresholds)
     else:
         calibration = {
             "mode": "rules",
@@ -227,6 +219,12 @@ def code_study(study: Study, *, progress: bool = True, force: bool = False, code
                 "(lexicon + embedding) with the default threshold"
             ),
         }
+    scores = coder.scores(scored)  # the trained model's, else the rules'
+    pred = scores >= np.array(coder.thresholds)
+    if oof is not None:
+        for row, i in enumerate(train_idx):  # units the model learned from keep their out-of-fold codes
+            scores[i] = oof["scores"][row]
+            pred[i] = np.array(oof["pred"][row], dtype=bool)
     calibration["label_source"] = label_source
     calibration["rules"] = {
         "contrast_floor": CONTRAST_FLOOR, "contrast_span": CONTRAST_SPAN, "embedding_weight": EMB_WEIGHT,
